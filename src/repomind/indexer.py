@@ -1,0 +1,312 @@
+"""`repomind index`: scan → parse → graph → history → commands → memory, incrementally."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from repomind import gitrepo
+from repomind.config import Config
+from repomind.errors import OperationError
+from repomind.graph import GraphReport
+from repomind.layout import Layout
+from repomind.parse import ParsedFile
+from repomind.scan import Candidate, PathFilter, content_skip_reason, scan
+from repomind.store import FileRow, Store
+
+IN_PROCESS_LIMIT = 48  # fewer files than this are parsed without starting worker processes
+TEXT_DOC_CHARS = 1200  # leading text of non-code files kept for search
+
+
+class Progress(Protocol):
+    def stage(self, name: str, total: int | None = None) -> None: ...
+    def advance(self, n: int = 1) -> None: ...
+
+
+class _Silent:
+    def stage(self, name: str, total: int | None = None) -> None:
+        pass
+
+    def advance(self, n: int = 1) -> None:
+        pass
+
+
+@dataclass(slots=True)
+class IndexReport:
+    files: int = 0
+    parsed: int = 0
+    reused: int = 0
+    removed: int = 0
+    skipped: int = 0
+    symbols: int = 0
+    edges: int = 0
+    commits_read: int = 0
+    history_rebuilt: bool = False
+    head: str | None = None
+    seconds: float = 0.0
+    memory_changed: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    path: str
+    digest: str
+    parsed: ParsedFile
+    signatures: tuple[str, ...]
+
+
+def run_index(
+    layout: Layout, config: Config, *, full: bool = False, progress: Progress | None = None
+) -> IndexReport:
+    """Bring the index and the memory files up to date with the work tree and HEAD."""
+    from repomind.init import ensure_private_dirs
+    from repomind.locking import index_lock
+
+    started = time.perf_counter()
+    progress = progress or _Silent()
+    ensure_private_dirs(layout)
+    with index_lock(layout):
+        store = Store.open(layout.index_db)
+        try:
+            if full:
+                store.reset()
+            report = _index(layout, config, store, progress)
+        finally:
+            store.close()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _index(layout: Layout, config: Config, store: Store, progress: Progress) -> IndexReport:
+    root = layout.root
+    report = IndexReport()
+    progress.stage("listing files")
+    listing = gitrepo.list_files(root)
+    path_filter = PathFilter(config.index.exclude, config.index.include)
+    scanned = scan(root, listing, path_filter, config.index.max_file_kb * 1024)
+    report.skipped = len(scanned.skipped)
+
+    previous = store.files()
+    current = {c.path: c for c in scanned.candidates}
+    removed = sorted(set(previous) - set(current))
+    dirty = [
+        c
+        for c in scanned.candidates
+        if (row := previous.get(c.path)) is None or (row.size, row.mtime_ns) != (c.size, c.mtime_ns)
+    ]
+    changed_paths: set[str] = set(removed)
+    with store.transaction():
+        if removed:
+            store.delete_files(removed)
+            store.delete_fts(removed)
+        if dirty:
+            changed_paths |= _ingest(root, store, dirty, previous, config, report, progress)
+        if len(store.files()) and store.blob_count() > 2 * max(len(current), 1):
+            store.collect_garbage()
+        report.removed = len(removed)
+
+        files = store.files()
+        indexed = sorted(p for p, row in files.items() if row.skip is None)
+        report.files = len(indexed)
+        code = [p for p in indexed if files[p].language is not None]
+        if changed_paths or store.meta("graph_files") != str(len(code)):
+            progress.stage("ranking")
+            graph = _rebuild_graph(store, root, indexed, code)
+            store.set_meta("graph_files", str(len(code)))
+            report.edges = graph.edges
+        progress.stage("reading history")
+        from repomind.history import update_history
+
+        history = update_history(store, root, config.history)
+        report.commits_read = history.new_commits
+        report.history_rebuilt = history.rebuilt
+        report.head = history.head
+        store.set_meta("head", history.head or "")
+        store.set_meta("indexed_at", str(int(time.time())))
+        report.symbols = store.counts()["symbols"]
+
+    progress.stage("writing memory")
+    from repomind.commands import detect_project
+    from repomind.memory.write import write_memory
+
+    facts = detect_project(root, listing, store.languages())
+    report.warnings.extend(facts.warnings)
+    report.memory_changed = write_memory(layout, store, facts, config)
+    return report
+
+
+def _rebuild_graph(store: Store, root: Path, indexed: list[str], code: list[str]) -> GraphReport:
+    from repomind.graph import rebuild_graph
+    from repomind.parse import ParsedFile
+    from repomind.parse.resolve import ModuleResolver
+
+    def resolve() -> dict[str, set[str]]:
+        extras = store.file_extras()
+        facts = {
+            p: ParsedFile(language=lang or "", extra=extra) for p, (lang, extra) in extras.items()
+        }
+        resolver = ModuleResolver(indexed, facts, read=lambda p: _read_small(root, p))
+        out: dict[str, set[str]] = {}
+        for path, imports in store.parsed_imports().items():
+            lang = extras.get(path, ("", {}))[0] or ""
+            targets: set[str] = set()
+            for imp in imports:
+                targets.update(resolver.resolve(path, imp, lang))
+            if targets:
+                out[path] = targets
+        return out
+
+    return rebuild_graph(store, resolve, code)
+
+
+def _read_small(root: Path, path: str, limit: int = 1 << 20) -> bytes | None:
+    try:
+        with open(os.path.join(root, path), "rb") as handle:
+            return handle.read(limit)
+    except OSError:
+        return None
+
+
+def _ingest(
+    root: Path,
+    store: Store,
+    dirty: Sequence[Candidate],
+    previous: dict[str, FileRow],
+    config: Config,
+    report: IndexReport,
+    progress: Progress,
+) -> set[str]:
+    """Read, hash and (for new content) parse dirty files; return paths whose content changed."""
+    from repomind.parse.languages import language_for_path
+
+    changed: set[str] = set()
+    rows: list[FileRow] = []
+    to_parse: list[tuple[str, str, bytes, str]] = []  # (path, language, bytes, digest)
+    fts_rows: list[tuple[str, str, str, str, str]] = []
+    fts_drop: list[str] = []
+    pending_hash: dict[str, str] = {}
+    progress.stage("reading files", len(dirty))
+    for cand in dirty:
+        try:
+            with open(os.path.join(root, cand.path), "rb") as handle:
+                data = handle.read(cand.size + 1)
+        except OSError as exc:
+            report.warnings.append(f"{cand.path}: unreadable ({exc.strerror}), skipped")
+            continue
+        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+        lines = data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
+        old = previous.get(cand.path)
+        language = language_for_path(cand.path, data[:256])
+        skip = content_skip_reason(data)
+        rows.append(FileRow(cand.path, len(data), cand.mtime_ns, digest, language, lines, skip))
+        if old is not None and old.hash == digest:
+            continue  # touched, not changed
+        changed.add(cand.path)
+        if skip is not None:
+            fts_drop.append(cand.path)
+            continue
+        pending_hash[cand.path] = digest
+        if language is not None:
+            to_parse.append((cand.path, language, data, digest))
+        else:
+            doc = _text_head(data)
+            store.put_blob(digest, ParsedFile(language="", doc=doc), ())
+            fts_rows.append(_fts_row(cand.path, ParsedFile(language="", doc=doc)))
+    known = store.known_blobs(d for _, _, _, d in to_parse)
+    fresh = [t for t in to_parse if t[3] not in known]
+    report.reused = len(to_parse) - len(fresh)
+    for path, _lang, _data, digest in to_parse:
+        if digest in known:
+            fts_rows.append(_fts_row_from_store(store, path, digest))
+    progress.stage("parsing", len(fresh))
+    for item in _parse_all(fresh, config.index.workers):
+        store.put_blob(item.digest, item.parsed, item.signatures)
+        fts_rows.append(_fts_row(item.path, item.parsed))
+        report.parsed += 1
+        progress.advance()
+    store.upsert_files(rows)
+    store.delete_fts(fts_drop)
+    store.replace_fts(fts_rows)
+    return changed
+
+
+def _text_head(data: bytes) -> str:
+    text = data[: TEXT_DOC_CHARS * 2].decode("utf-8", "replace")
+    return " ".join(text.split())[:TEXT_DOC_CHARS]
+
+
+def _fts_row(path: str, parsed: ParsedFile) -> tuple[str, str, str, str, str]:
+    from repomind.textutil import search_terms
+
+    names = " ".join(sorted({s.name for s in parsed.symbols}))
+    return (
+        path,
+        search_terms(path.replace("/", " ").replace(".", " ")),
+        search_terms(names),
+        parsed.doc + " " + " ".join(s.doc for s in parsed.symbols if s.doc),
+        parsed.comments,
+    )
+
+
+def _fts_row_from_store(store: Store, path: str, digest: str) -> tuple[str, str, str, str, str]:
+    from repomind.parse import Symbol
+
+    symbols = tuple(
+        Symbol(r[0], r[1], 0, 0, "", r[2])
+        for r in store.conn.execute("SELECT name, kind, doc FROM symbols WHERE hash=?", (digest,))
+    )
+    doc, comments = store.conn.execute(
+        "SELECT doc, comments FROM blobs WHERE hash=?", (digest,)
+    ).fetchone()
+    return _fts_row(path, ParsedFile(language="", symbols=symbols, doc=doc, comments=comments))
+
+
+def _parse_all(tasks: list[tuple[str, str, bytes, str]], workers: int) -> Iterator[_Parsed]:
+    if not tasks:
+        return
+    count = workers or os.cpu_count() or 1
+    if len(tasks) < IN_PROCESS_LIMIT or count <= 1:
+        for task in tasks:
+            yield _parse_one(task)
+        return
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+    try:
+        pool = context.Pool(count)
+    except OSError as exc:
+        raise OperationError(f"cannot start parser processes: {exc}") from None
+    try:
+        # Biggest first, so one huge file does not finish last on its own.
+        ordered = sorted(tasks, key=lambda t: -len(t[2]))
+        yield from pool.imap_unordered(_parse_one, ordered, chunksize=8)
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def _parse_one(task: tuple[str, str, bytes, str]) -> _Parsed:
+    from repomind.parse.symbols import parse_source
+
+    path, language, data, digest = task
+    parsed = parse_source(language, data)
+    return _Parsed(path, digest, parsed, _signatures(data, parsed))
+
+
+def _signatures(data: bytes, parsed: ParsedFile) -> tuple[str, ...]:
+    """The first source line of each definition, trimmed, for the repo map."""
+    if not parsed.symbols:
+        return ()
+    lines = data.split(b"\n")
+    out = []
+    for symbol in parsed.symbols:
+        raw = lines[symbol.line - 1] if 0 < symbol.line <= len(lines) else b""
+        text = raw.decode("utf-8", "replace").strip()
+        out.append(text[:160])
+    return tuple(out)

@@ -1,0 +1,1 @@
+"""Curated memory under `.repomind/memory/`: markdown files with managed blocks and budgets."""

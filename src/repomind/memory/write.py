@@ -1,0 +1,41 @@
+"""Write every derived memory file from the index; returns the files whose bytes changed."""
+
+from __future__ import annotations
+
+from repomind.commands import ProjectFacts
+from repomind.config import Config
+from repomind.errors import UsageError
+from repomind.layout import Layout
+from repomind.memory import cochange, commands, repomap
+from repomind.memory.document import write_generated
+from repomind.store import Store
+
+REPO_MAP = "repo-map.md"
+COMMANDS = "commands.md"
+COCHANGE = "cochange.md"
+
+
+def write_memory(layout: Layout, store: Store, facts: ProjectFacts, config: Config) -> list[str]:
+    indexed = {p for p, row in store.files().items() if row.skip is None}
+    documents = {
+        COMMANDS: (commands.DESCRIPTION, commands.render_commands(facts)),
+        REPO_MAP: (
+            repomap.DESCRIPTION,
+            repomap.render_repo_map(store, config.memory.repo_map_tokens),
+        ),
+        COCHANGE: (
+            cochange.DESCRIPTION,
+            cochange.render_cochange(cochange.strongest_rules(store, config.memory, indexed)),
+        ),
+    }
+    changed: list[str] = []
+    for name, (description, content) in sorted(documents.items()):
+        path = layout.memory / name
+        try:
+            if write_generated(path, description, content):
+                changed.append(path.relative_to(layout.root).as_posix())
+        except UnicodeDecodeError:
+            raise UsageError(f"{path} is not UTF-8 text; fix or delete it") from None
+        except UsageError as exc:
+            raise UsageError(f"{path.relative_to(layout.root)}: {exc}") from None
+    return changed

@@ -1,0 +1,2 @@
+; repomind extras for plain JavaScript (on top of ecma.scm).
+(class_heritage (identifier) @ref)

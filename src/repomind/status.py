@@ -1,0 +1,116 @@
+"""`repomind status`: what is indexed, when, at which commit, what is stale, cache size."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from repomind import gitrepo
+from repomind.layout import Layout
+
+
+@dataclass(slots=True)
+class StatusReport:
+    root: str
+    indexed: bool
+    head: str | None
+    branch: str
+    indexed_commit: str | None = None
+    indexed_at: int | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    languages: dict[str, int] = field(default_factory=dict)
+    stale_files: int = 0
+    head_moved: bool = False
+    cache_bytes: int = 0
+    memory_files: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["stale"] = {"files": data.pop("stale_files"), "head_moved": data.pop("head_moved")}
+        data["indexed_at_iso"] = _iso(self.indexed_at)
+        return data
+
+
+def _iso(ts: int | None) -> str | None:
+    if ts is None:
+        return None
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def collect_status(layout: Layout) -> StatusReport:
+    from repomind.store import Store
+
+    head = gitrepo.head_commit(layout.root)
+    report = StatusReport(
+        root=str(layout.root),
+        indexed=False,
+        head=head,
+        branch=gitrepo.head_ref(layout.root),
+        memory_files=_memory_files(layout),
+        cache_bytes=_dir_size(layout.cache),
+    )
+    if not layout.index_db.exists():
+        return report
+    import sqlite3
+
+    try:
+        store = Store.open(layout.index_db, readonly=True)
+    except Exception as exc:  # an unreadable cache is reported, not fatal: index rebuilds it
+        from repomind.errors import OperationError
+
+        if isinstance(exc, (OperationError, sqlite3.DatabaseError)):
+            return report
+        raise
+    try:
+        report.indexed = True
+        report.indexed_commit = store.meta("head") or None
+        at = store.meta("indexed_at")
+        report.indexed_at = int(at) if at else None
+        report.counts = store.counts()
+        report.languages = dict(sorted(store.languages().items(), key=lambda kv: (-kv[1], kv[0])))
+        report.head_moved = (report.indexed_commit or None) != head
+        report.stale_files = _stale_files(layout, store)
+    finally:
+        store.close()
+    return report
+
+
+def _stale_files(layout: Layout, store: Any) -> int:
+    """Files added, removed or modified (by size and mtime) since the last index."""
+    from repomind.config import load_config
+    from repomind.scan import PathFilter, scan
+
+    config = load_config(layout.config)
+    scanned = scan(
+        layout.root,
+        gitrepo.list_files(layout.root),
+        PathFilter(config.index.exclude, config.index.include),
+        config.index.max_file_kb * 1024,
+    )
+    rows = store.files()
+    current = {c.path: c for c in scanned.candidates}
+    stale = sum(1 for path in rows if path not in current)
+    for path, cand in current.items():
+        row = rows.get(path)
+        if row is None or (row.size, row.mtime_ns) != (cand.size, cand.mtime_ns):
+            stale += 1
+    return stale
+
+
+def _memory_files(layout: Layout) -> list[str]:
+    if not layout.memory.is_dir():
+        return []
+    return sorted(p.name for p in layout.memory.glob("*.md"))
+
+
+def _dir_size(path: Any) -> int:
+    total = 0
+    for dirpath, _dirs, files in os.walk(path):
+        for name in files:
+            with contextlib.suppress(OSError):
+                total += os.lstat(os.path.join(dirpath, name)).st_size
+    return total

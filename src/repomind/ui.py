@@ -1,0 +1,110 @@
+"""Human-facing rendering: index progress on a terminal, summaries and status tables (rich)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from repomind.indexer import IndexReport
+
+
+class _RichProgress:
+    def __init__(self, progress: Any) -> None:
+        self._progress = progress
+        self._task: Any = None
+
+    def stage(self, name: str, total: int | None = None) -> None:
+        if self._task is not None:
+            self._progress.remove_task(self._task)
+        self._task = self._progress.add_task(name, total=total)
+
+    def advance(self, n: int = 1) -> None:
+        if self._task is not None:
+            self._progress.advance(self._task, n)
+
+
+class _NoProgress:
+    def stage(self, name: str, total: int | None = None) -> None:
+        pass
+
+    def advance(self, n: int = 1) -> None:
+        pass
+
+
+@contextmanager
+def index_progress(enabled: bool) -> Iterator[Any]:
+    if not enabled:
+        yield _NoProgress()
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as progress:
+        yield _RichProgress(progress)
+
+
+def index_summary(report: IndexReport) -> str:
+    parts = [
+        f"indexed {report.files} files",
+        f"{report.parsed} parsed",
+        f"{report.symbols} symbols",
+    ]
+    if report.removed:
+        parts.append(f"{report.removed} removed")
+    parts.append(f"{report.commits_read} new commits")
+    changed = ", ".join(report.memory_changed) if report.memory_changed else "no memory change"
+    return f"{'; '.join(parts)} in {report.seconds:.2f}s — {changed}"
+
+
+def print_status(report: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    import sys
+
+    console = Console(width=None if sys.stdout.isatty() else 1000)
+    data = report.to_json()
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column(style="bold")
+    table.add_column()
+    for key, value in _status_rows(data):
+        table.add_row(key, value)
+    console.print(table)
+
+
+def _status_rows(data: dict[str, Any]) -> list[tuple[str, str]]:
+    if not data["indexed"]:
+        return [("index", "none yet — run `repomind index`")]
+    counts = data["counts"]
+    langs = ", ".join(f"{k} {v}" for k, v in data["languages"].items()) or "-"
+    stale = data["stale"]
+    stale_text = "up to date"
+    if stale["head_moved"] or stale["files"]:
+        bits = []
+        if stale["head_moved"]:
+            bits.append("HEAD moved since the last index")
+        if stale["files"]:
+            bits.append(f"{stale['files']} files changed")
+        stale_text = "; ".join(bits) + " — run `repomind index`"
+    return [
+        ("repository", data["root"]),
+        ("indexed commit", (data["indexed_commit"] or "(no commits)")[:12]),
+        ("current commit", (data["head"] or "(no commits)")[:12] + f" ({data['branch']})"),
+        ("indexed at", data["indexed_at_iso"] or "-"),
+        ("files", f"{counts['files']} indexed, {counts['files_skipped']} skipped by content"),
+        ("symbols", str(counts["symbols"])),
+        ("graph edges", str(counts["edges"])),
+        ("commits", f"{counts['commits']} (co-change pairs {counts['cochange_pairs']})"),
+        ("languages", langs),
+        ("stale", stale_text),
+        ("memory", ", ".join(data["memory_files"]) or "-"),
+        ("cache", f"{data['cache_bytes'] / 1e6:.1f} MB"),
+    ]
