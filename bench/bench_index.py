@@ -261,14 +261,35 @@ def warm_page_cache(repo: Path) -> int:
 
 
 def ctags_run(repo: Path) -> dict[str, Any]:
+    """`ctags -R --fields=+n` over the tree, tags discarded.
+
+    `-f -` into /dev/null rather than `-f /dev/null`: ctags truncates its tag file to drop a
+    half-written entry, which fails on /dev/null ("failed to truncate the tag file") and aborts
+    the run on trees with such files (tree10k has some).
+    """
     ctags = shutil.which("ctags")
     if ctags is None:
         raise BenchError("ctags not found (apt-get install -y universal-ctags) or use --skip-ctags")
-    timed = run([ctags, "-R", "--fields=+n", "--totals=yes", "-f", "/dev/null", "."], repo)
-    found = re.search(r"(\d+) files?, (\d+) lines?", timed.stdout + timed.stderr)
+    cmd = [ctags, "-R", "--fields=+n", "--totals=yes", "-f", "-", "."]
+    started = time.perf_counter()
+    proc = subprocess.run(
+        cmd,
+        cwd=repo,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        errors="replace",
+        check=False,
+    )
+    seconds = time.perf_counter() - started
+    if proc.returncode != 0:
+        tail = [ln for ln in proc.stderr.splitlines() if "Warning" not in ln][-3:]
+        raise BenchError(f"{' '.join(cmd)} exited {proc.returncode}: " + " | ".join(tail))
+    found = re.search(r"(\d+) files?, (\d+) lines?", proc.stderr)
     version = run([ctags, "--version"], repo).stdout.splitlines()[0]
     return {
-        "seconds": timed.seconds,
+        "seconds": seconds,
+        "command": "ctags -R --fields=+n --totals=yes -f - . >/dev/null",
         "files": int(found.group(1)) if found else None,
         "lines": int(found.group(2)) if found else None,
         "version": version,
@@ -333,6 +354,28 @@ def restored_head(repo: Path, keep: bool) -> Iterator[str]:
             run(["git", "reset", "-q", "--keep", head], repo)
 
 
+def repomind_fingerprint() -> dict[str, str | None]:
+    """Which repomind code ran: its package dir, git HEAD there, and a hash of its sources."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("repomind")
+    if spec is None or not spec.submodule_search_locations:
+        return {"package": None, "sources_sha256": None, "git_head": None}
+    package = Path(next(iter(spec.submodule_search_locations)))
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".scm"}:
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    head = subprocess.run(
+        ["git", "-C", str(package), "rev-parse", "-q", "--verify", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return {"package": str(package), "sources_sha256": digest.hexdigest(), "git_head": head or None}
+
+
 def median(values: Sequence[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
@@ -365,6 +408,7 @@ def bench(opts: Options) -> dict[str, Any]:
             "python": platform.python_version(),
             "platform": platform.platform(),
         },
+        "repomind": repomind_fingerprint(),
         "head": git(repo, "rev-parse", "HEAD").strip(),
         "commits": int(git(repo, "rev-list", "--count", "HEAD").strip()),
         "tracked_files": git(repo, "ls-files", "-z").count("\0"),

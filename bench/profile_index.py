@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""cProfile one cold `repomind index --full --quiet` in-process and print the top functions.
+"""cProfile one `repomind index` (cold `--full` by default) in-process and print the top functions.
 
     python bench/profile_index.py /work/bench-repos/sympy [--workers 1] [--top 10]
+    python bench/profile_index.py /work/bench-repos/sympy --incremental   # warm / after a commit
 
 Parsing normally runs in worker processes, which cProfile does not see (the parent shows up
 waiting in `imap_unordered`); `--workers 1` sets REPOMIND_INDEX_WORKERS=1 so parsing runs in
@@ -28,16 +29,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, help="set REPOMIND_INDEX_WORKERS (1: in-process)")
     parser.add_argument("--top", type=int, default=10)
     parser.add_argument("--out", type=Path, default=Path("/tmp/prof.out"))
+    parser.add_argument(
+        "--incremental",
+        action="store_true",
+        help="keep the cache and run `repomind index --quiet` (a warm no-op, or after a commit)",
+    )
     parser.add_argument("--sort", default="cumulative", help="pstats sort key (cumulative)")
     args = parser.parse_args(argv)
 
     repo: Path = args.repo.resolve()
-    for sub in ("cache", "memory"):
-        shutil.rmtree(repo / ".repomind" / sub, ignore_errors=True)
+    command = ["repomind", "index", "--quiet"]
+    if not args.incremental:
+        command.insert(2, "--full")
+        for sub in ("cache", "memory"):
+            shutil.rmtree(repo / ".repomind" / sub, ignore_errors=True)
     if args.workers is not None:
         os.environ["REPOMIND_INDEX_WORKERS"] = str(args.workers)
     os.chdir(repo)
-    sys.argv = ["repomind", "index", "--full", "--quiet"]
+    sys.argv = command
     from repomind.cli import main as repomind_main
 
     profiler = cProfile.Profile()

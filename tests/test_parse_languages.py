@@ -57,7 +57,9 @@ def test_header_decides_between_c_and_cpp() -> None:
     cpp_head = b"#pragma once\n#include <vector>\nnamespace geo {\nclass Point {\n public:\n"
     assert language_for_path("include/point.h", c_head) == "c"
     assert language_for_path("include/point.h", cpp_head) == "cpp"
-    assert language_for_path("include/tmpl.h", b"template <typename T>\nT max(T a, T b);\n") == "cpp"
+    assert (
+        language_for_path("include/tmpl.h", b"template <typename T>\nT max(T a, T b);\n") == "cpp"
+    )
 
 
 @pytest.mark.parametrize(

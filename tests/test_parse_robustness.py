@@ -8,23 +8,23 @@ import pytest
 
 from repomind.parse import ParsedFile
 from repomind.parse.languages import LANGUAGES
-from repomind.parse.queries import compiled_query
+from repomind.parse.patterns import compiled_query
 from repomind.parse.symbols import parse_source
 
 SNIPPETS: dict[str, bytes] = {
-    "python": b"def f(x):\n    return g(x)\n",
-    "javascript": b"function f(x) { return g(x); }\n",
-    "typescript": b"function f(x: number): number { return g(x); }\n",
-    "tsx": b"const f = () => <G x={1} />;\n",
-    "go": b"package p\nfunc f(x int) int { return g(x) }\n",
-    "rust": b"fn f(x: i32) -> i32 { g(x) }\n",
-    "java": b"class A { int f(int x) { return g(x); } }\n",
-    "c": b"int f(int x) { return g(x); }\n",
-    "cpp": b"int f(int x) { return g(x); }\n",
-    "csharp": b"class A { int F(int x) { return G(x); } }\n",
-    "ruby": b"def f(x)\n  g(x)\nend\n",
-    "php": b"<?php\nfunction f($x) { return g($x); }\n",
-    "bash": b"f() {\n  g \"$1\"\n}\n",
+    "python": b"def f(x):\n    return helper(x)\n",
+    "javascript": b"function f(x) { return helper(x); }\n",
+    "typescript": b"function f(x: number): number { return helper(x); }\n",
+    "tsx": b"const f = () => <Helper x={1} />;\n",
+    "go": b"package p\nfunc f(x int) int { return helper(x) }\n",
+    "rust": b"fn f(x: i32) -> i32 { helper(x) }\n",
+    "java": b"class A { int f(int x) { return helper(x); } }\n",
+    "c": b"int f(int x) { return helper(x); }\n",
+    "cpp": b"int f(int x) { return helper(x); }\n",
+    "csharp": b"class A { int F(int x) { return Helper(x); } }\n",
+    "ruby": b"def f(x)\n  helper(x)\nend\n",
+    "php": b"<?php\nfunction f($x) { return helper($x); }\n",
+    "bash": b'f() {\n  helper "$1"\n}\n',
 }
 
 
@@ -34,7 +34,8 @@ def test_every_language_finds_a_function(language: str) -> None:
     assert parsed.language == language
     assert not parsed.has_errors
     assert [s.name.lower() for s in parsed.symbols if s.kind in ("function", "method")] == ["f"]
-    assert dict(parsed.references).get("g", dict(parsed.references).get("G")) == 1
+    refs = {name.lower(): count for name, count in parsed.references}
+    assert refs["helper"] == 1
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -97,8 +98,9 @@ def test_five_megabyte_single_line_returns_quickly() -> None:
     start = time.monotonic()
     parsed = parse_source("python", source)
     assert time.monotonic() - start < 20
-    assert isinstance(parsed, ParsedFile)
-    assert not parsed.has_errors
+    # either parsed (then too big to query) or cut by the parse deadline on a slow machine
+    assert parsed.symbols == ()
+    assert parsed.extra.get("skipped") in ("too many nodes", "parse timeout")
 
 
 def test_five_megabyte_minified_line_in_c_hits_the_parse_deadline() -> None:
@@ -117,7 +119,7 @@ def test_wide_error_nodes_do_not_stall_the_query() -> None:
 
 
 def test_comment_text_is_capped() -> None:
-    source = b"".join(b"# comment line number %d with some words\nx%d = 1\n" % (i, i) for i in range(500))
+    source = b"".join(b"x%d = 1  # trailing comment %d with words\n" % (i, i) for i in range(500))
     parsed = parse_source("python", source)
     assert 1000 < len(parsed.comments) <= 2000
 

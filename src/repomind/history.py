@@ -20,6 +20,7 @@ class HistoryReport:
     new_commits: int
     rebuilt: bool
     shallow: bool
+    touched: frozenset[str] = frozenset()  # files whose history changed (final names)
 
 
 @dataclass(slots=True)
@@ -165,7 +166,8 @@ def update_history(
             on_progress(count)
     acc.write(store, replay_renames=not rebuilt)
     store.set_meta("history_head", head)
-    return HistoryReport(head, count, rebuilt, shallow)
+    touched = frozenset(acc.name) | frozenset(p for pair in acc.renames for p in pair)
+    return HistoryReport(head, count, rebuilt, shallow, touched)
 
 
 def cochange_confidence(n: int, commits_a: int, commits_b: int) -> float:

@@ -17,6 +17,7 @@ from repomind.graph import GraphReport
 from repomind.layout import Layout
 from repomind.parse import ParsedFile
 from repomind.scan import Candidate, PathFilter, content_skip_reason, scan
+from repomind.searchdoc import refresh_search
 from repomind.store import FileRow, Store
 
 IN_PROCESS_LIMIT = 48  # fewer files than this are parsed without starting worker processes
@@ -104,7 +105,6 @@ def _index(layout: Layout, config: Config, store: Store, progress: Progress) -> 
     with store.transaction():
         if removed:
             store.delete_files(removed)
-            store.delete_fts(removed)
         if dirty:
             changed_paths |= _ingest(root, store, dirty, previous, config, report, progress)
         if len(store.files()) and store.blob_count() > 2 * max(len(current), 1):
@@ -125,6 +125,8 @@ def _index(layout: Layout, config: Config, store: Store, progress: Progress) -> 
 
         history = update_history(store, root, config.history)
         report.commits_read = history.new_commits
+        progress.stage("search index")
+        refresh_search(store, (changed_paths | history.touched) if not history.rebuilt else indexed)
         report.history_rebuilt = history.rebuilt
         report.head = history.head
         store.set_meta("head", history.head or "")
@@ -188,8 +190,6 @@ def _ingest(
     changed: set[str] = set()
     rows: list[FileRow] = []
     to_parse: list[tuple[str, str, bytes, str]] = []  # (path, language, bytes, digest)
-    fts_rows: list[tuple[str, str, str, str, str]] = []
-    fts_drop: list[str] = []
     pending_hash: dict[str, str] = {}
     progress.stage("reading files", len(dirty))
     for cand in dirty:
@@ -209,62 +209,27 @@ def _ingest(
             continue  # touched, not changed
         changed.add(cand.path)
         if skip is not None:
-            fts_drop.append(cand.path)
             continue
         pending_hash[cand.path] = digest
         if language is not None:
             to_parse.append((cand.path, language, data, digest))
         else:
-            doc = _text_head(data)
-            store.put_blob(digest, ParsedFile(language="", doc=doc), ())
-            fts_rows.append(_fts_row(cand.path, ParsedFile(language="", doc=doc)))
+            store.put_blob(digest, ParsedFile(language="", doc=_text_head(data)), ())
     known = store.known_blobs(d for _, _, _, d in to_parse)
     fresh = [t for t in to_parse if t[3] not in known]
     report.reused = len(to_parse) - len(fresh)
-    for path, _lang, _data, digest in to_parse:
-        if digest in known:
-            fts_rows.append(_fts_row_from_store(store, path, digest))
     progress.stage("parsing", len(fresh))
     for item in _parse_all(fresh, config.index.workers):
         store.put_blob(item.digest, item.parsed, item.signatures)
-        fts_rows.append(_fts_row(item.path, item.parsed))
         report.parsed += 1
         progress.advance()
     store.upsert_files(rows)
-    store.delete_fts(fts_drop)
-    store.replace_fts(fts_rows)
     return changed
 
 
 def _text_head(data: bytes) -> str:
     text = data[: TEXT_DOC_CHARS * 2].decode("utf-8", "replace")
     return " ".join(text.split())[:TEXT_DOC_CHARS]
-
-
-def _fts_row(path: str, parsed: ParsedFile) -> tuple[str, str, str, str, str]:
-    from repomind.textutil import search_terms
-
-    names = " ".join(sorted({s.name for s in parsed.symbols}))
-    return (
-        path,
-        search_terms(path.replace("/", " ").replace(".", " ")),
-        search_terms(names),
-        parsed.doc + " " + " ".join(s.doc for s in parsed.symbols if s.doc),
-        parsed.comments,
-    )
-
-
-def _fts_row_from_store(store: Store, path: str, digest: str) -> tuple[str, str, str, str, str]:
-    from repomind.parse import Symbol
-
-    symbols = tuple(
-        Symbol(r[0], r[1], 0, 0, "", r[2])
-        for r in store.conn.execute("SELECT name, kind, doc FROM symbols WHERE hash=?", (digest,))
-    )
-    doc, comments = store.conn.execute(
-        "SELECT doc, comments FROM blobs WHERE hash=?", (digest,)
-    ).fetchone()
-    return _fts_row(path, ParsedFile(language="", symbols=symbols, doc=doc, comments=comments))
 
 
 def _parse_all(tasks: list[tuple[str, str, bytes, str]], workers: int) -> Iterator[_Parsed]:

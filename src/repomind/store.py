@@ -16,7 +16,7 @@ from pathlib import Path
 from repomind.errors import OperationError
 from repomind.parse import Import, ParsedFile
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -78,7 +78,9 @@ CREATE TABLE cochange(
 ) WITHOUT ROWID;
 CREATE INDEX cochange_b ON cochange(b);
 CREATE TABLE fts_ids(path TEXT PRIMARY KEY, rid INTEGER NOT NULL UNIQUE);
-CREATE VIRTUAL TABLE fts USING fts5(path_terms, names, doc, comments, tokenize='unicode61');
+CREATE VIRTUAL TABLE fts USING fts5(
+    path_terms, names, doc, comments, refs, subjects, tokenize='unicode61'
+);
 """
 
 HISTORY_TABLES = ("commits", "file_history", "authors", "cochange")
@@ -347,17 +349,50 @@ class Store:
             yield from self.conn.execute(f"{sql} AND {column} IN ({marks})", chunk)
 
     # ----------------------------------------------------------------- full-text search
-    def replace_fts(self, rows: Iterable[tuple[str, str, str, str, str]]) -> None:
-        """(path, path_terms, names, doc, comments) rows replace those of the same paths."""
+    def replace_fts(self, rows: Iterable[tuple[str, str, str, str, str, str, str]]) -> None:
+        """(path, path_terms, names, doc, comments, refs, subjects) rows replace the paths' rows."""
         rows = list(rows)
         self.delete_fts(r[0] for r in rows)
         next_id = self.conn.execute("SELECT coalesce(max(rid), 0) + 1 FROM fts_ids").fetchone()[0]
         ids = [(r[0], next_id + i) for i, r in enumerate(rows)]
         self.conn.executemany("INSERT INTO fts_ids VALUES(?, ?)", ids)
         self.conn.executemany(
-            "INSERT INTO fts(rowid, path_terms, names, doc, comments) VALUES(?, ?, ?, ?, ?)",
+            "INSERT INTO fts(rowid, path_terms, names, doc, comments, refs, subjects) "
+            "VALUES(?, ?, ?, ?, ?, ?, ?)",
             [(rid, *r[1:]) for (_, rid), r in zip(ids, rows, strict=True)],
         )
+
+    def search_material(self, paths: Iterable[str]) -> dict[str, tuple[str, str, str, str]]:
+        """path -> (defined names, docstrings, comments, top referenced names) for search."""
+        paths = list(paths)
+        out: dict[str, list[str]] = {}
+        for path, doc, comments in self._by_paths(
+            "SELECT f.path, b.doc, b.comments FROM files f JOIN blobs b ON b.hash = f.hash "
+            "WHERE f.skip IS NULL",
+            paths,
+            "f.path",
+        ):
+            out[path] = ["", doc, comments, ""]
+        names: dict[str, list[str]] = {}
+        docs: dict[str, list[str]] = {}
+        for path, name, sdoc in self._by_paths(
+            "SELECT f.path, s.name, s.doc FROM symbols s JOIN files f ON f.hash = s.hash "
+            "WHERE f.skip IS NULL",
+            paths,
+            "f.path",
+        ):
+            names.setdefault(path, []).append(name)
+            if sdoc:
+                docs.setdefault(path, []).append(sdoc)
+        refs: dict[str, list[tuple[int, str]]] = {}
+        for path, name, count in self.references(paths):
+            refs.setdefault(path, []).append((count, name))
+        for path, slot in out.items():
+            slot[0] = " ".join(sorted(set(names.get(path, ()))))
+            slot[1] = " ".join([slot[1], *docs.get(path, ())]).strip()
+            top = sorted(refs.get(path, ()), key=lambda cn: (-cn[0], cn[1]))[:200]
+            slot[3] = " ".join(sorted(name for _, name in top))
+        return {p: (a, b, c, d) for p, (a, b, c, d) in out.items()}
 
     def delete_fts(self, paths: Iterable[str]) -> None:
         for path in paths:

@@ -65,10 +65,10 @@ def index_summary(report: IndexReport) -> str:
 
 
 def print_status(report: Any) -> None:
+    import sys
+
     from rich.console import Console
     from rich.table import Table
-
-    import sys
 
     console = Console(width=None if sys.stdout.isatty() else 1000)
     data = report.to_json()

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from repomind.parse import Import
+from repomind.parse.nodes import node_text as _text
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -33,12 +34,6 @@ SYSTEM = "<system>"
 RELATIVE = "<relative>"
 INCLUDE = "<include>"
 MOD_PREFIX = "mod:"
-
-
-def _text(node: Node | None) -> str:
-    if node is None or node.text is None:
-        return ""
-    return node.text.decode("utf-8", "replace")
 
 
 def _line(node: Node) -> int:

@@ -422,7 +422,11 @@ class ModuleResolver:
             return files
         namespace, _, type_name = imp.module.rpartition(".")  # `using static A.B.C`
         candidates = self._namespaces.get(("csharp", namespace), [])
-        return [p for p in candidates if self._defines(p, type_name)]
+        defining = [p for p in candidates if self._defines(p, type_name)]
+        if defining or any(self._facts[p].symbols for p in candidates):
+            return defining
+        # facts without symbols: the namespace's files are the best we can say
+        return candidates if len(candidates) <= MAX_NAMESPACE_FANOUT else []
 
     # -- Ruby -----------------------------------------------------------------------------
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING, NamedTuple
 
 from repomind.parse.languages import GRAMMARS, get_language
@@ -138,6 +137,8 @@ class CompiledQuery(NamedTuple):
 
 def _read(package: str, name: str) -> tuple[str, bool]:
     """Text of `queries/<name>` in `package`, and whether it is one of our own files."""
+    from importlib import resources  # lazy: ~10 ms of start-up the CLI rarely needs
+
     if package != _OWN:
         try:
             return (resources.files(package) / "queries" / name).read_text("utf-8"), False
