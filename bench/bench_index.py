@@ -414,6 +414,9 @@ def bench(opts: Options) -> dict[str, Any]:
         "tracked_files": git(repo, "ls-files", "-z").count("\0"),
     }
     say(f"== {opts.name}: {repo} ({res['tracked_files']} tracked files, {res['commits']} commits)")
+    res["loadavg_start"] = os.getloadavg()
+    if res["loadavg_start"][0] > 0.5:
+        say(f"warning: load average {res['loadavg_start'][0]:.2f}: other processes skew timings")
     res["page_cache_bytes"] = warm_page_cache(repo)
 
     # cold index (+ ctags on the same tree, same run)
@@ -503,6 +506,7 @@ def bench(opts: Options) -> dict[str, Any]:
         "stage_timings": res["cold"]["stage_timings"],
     }
     say(f"git log (history floor): {log.seconds:.2f}s")
+    res["loadavg_end"] = os.getloadavg()
     res["checks"] = judge(res)
     return res
 
@@ -585,7 +589,10 @@ def table(res: dict[str, Any]) -> str:
         rows.append((f"  stage: {stage}", f"{seconds:.3f} s", ""))
     width = max(len(r[0]) for r in rows)
     vwidth = max(len(r[1]) for r in rows)
-    lines = [f"{res['name']}  ({res['tracked_files']} tracked files, {res['commits']} commits)"]
+    load = f"load {res['loadavg_start'][0]:.2f} -> {res['loadavg_end'][0]:.2f}"
+    lines = [
+        f"{res['name']}  ({res['tracked_files']} tracked files, {res['commits']} commits, {load})"
+    ]
     lines += [f"  {a:<{width}}  {b:>{vwidth}}  {c}".rstrip() for a, b, c in rows]
     return "\n".join(lines)
 

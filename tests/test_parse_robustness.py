@@ -142,3 +142,38 @@ def test_queries_compile_once_and_have_definitions(language: str) -> None:
     assert compiled is compiled_query(language)
     assert compiled.definitions
     assert compiled.query.pattern_count > len(compiled.definitions)
+
+
+RICH: dict[str, bytes] = {
+    "python": b"@dec\nclass A(B):\n    def m(self, x: T) -> list[U]:\n"
+    b"        return self.f.g(h(x), V.w, isinstance(x, K))\n",
+    "javascript": b"class A extends B { m() { return new C.D(this.e.f(g), h.i); } }\n"
+    b"const X = () => <Y.Z p={q} />;\n",
+    "typescript": b"class A extends B implements I<T> { m(x: U): V { return new W(x).y(z); } }\n",
+    "tsx": b"function F(p: P): JSX.Element { return <A.B c={d.e(f)}><G /></A.B>; }\n",
+    "go": b"package p\ntype S struct{ f T }\n"
+    b"func (s *S) M(x pkg.U) V { return s.f.g(h(x), W{}) }\n",
+    "rust": b"struct S { f: T }\nimpl Tr for S { fn m(&self) -> U { self.f.g(h(x), V::new()); "
+    b"mac!(w, Y::Z) } }\n",
+    "java": b"class A extends B implements C { D m(E e) { return F.g(new H(e).i(), e.j); } }\n",
+    "c": b"struct s { T f; };\nU m(V *v) { return g(v->f, sizeof(W), h); }\n",
+    "cpp": b"namespace n { class A : public B { C m(D d) { return ns::f(d.g(), new E(h)); } }; }\n",
+    "csharp": b"class A : B, I { C M(D d) { return E.F(new G(d).H(), d.J, K<L>.M); } }\n",
+    "ruby": b"class A < B\n  def m(x)\n    C::D.new(x).e(F, g)\n  end\nend\n",
+    "php": b"<?php\nclass A extends B implements C { function m(D $d): E "
+    b"{ return F::g(new H($d), $d->i->j(), K::L); } }\n",
+    "bash": b'f() { g "$X" "${Y}"; h; }\nf\n',
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_node_is_captured_twice_as_a_reference(language: str) -> None:
+    from tree_sitter import QueryCursor
+
+    from repomind.parse.languages import get_parser
+
+    tree = get_parser(language).parse(RICH[language])
+    refs = QueryCursor(compiled_query(language).query).captures(tree.root_node).get("ref", [])
+    spans = [(n.start_byte, n.end_byte) for n in refs]
+    assert len(refs) >= 3
+    assert len(spans) == len(set(spans))

@@ -68,6 +68,7 @@ def index(
     repo: RepoOption = None,
     full: Annotated[bool, typer.Option("--full", help="Rebuild from scratch.")] = False,
     quiet: QuietOption = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Index files, symbols, graph, history and commands; write .repomind/memory/."""
     from repomind.indexer import run_index
@@ -75,11 +76,15 @@ def index(
 
     layout = _layout(repo)
     config = _config(layout)
-    with index_progress(enabled=not quiet and sys.stderr.isatty()) as progress:
+    with index_progress(enabled=not (quiet or as_json) and sys.stderr.isatty()) as progress:
         report = run_index(layout, config, full=full, progress=progress)
     for warning in report.warnings:
         typer.echo(f"warning: {warning}", err=True)
-    if not quiet:
+    if as_json:
+        from dataclasses import asdict
+
+        _print_json(asdict(report))
+    elif not quiet:
         from repomind.ui import index_summary
 
         typer.echo(index_summary(report))

@@ -37,6 +37,36 @@ class _Silent:
         pass
 
 
+class _Timed:
+    """Wraps a progress display and records how long each stage took."""
+
+    def __init__(self, inner: Progress) -> None:
+        self._inner = inner
+        self._current: str | None = None
+        self._since = time.perf_counter()
+        self.seconds: dict[str, float] = {}
+
+    def stage(self, name: str, total: int | None = None) -> None:
+        self._close()
+        self._current = name
+        self._inner.stage(name, total)
+
+    def advance(self, n: int = 1) -> None:
+        self._inner.advance(n)
+
+    def _close(self) -> None:
+        now = time.perf_counter()
+        if self._current is not None:
+            key = self._current
+            self.seconds[key] = round(self.seconds.get(key, 0.0) + now - self._since, 4)
+        self._since = now
+
+    def finish(self) -> dict[str, float]:
+        self._close()
+        self._current = None
+        return dict(self.seconds)
+
+
 @dataclass(slots=True)
 class IndexReport:
     files: int = 0
@@ -50,6 +80,7 @@ class IndexReport:
     history_rebuilt: bool = False
     head: str | None = None
     seconds: float = 0.0
+    stage_seconds: dict[str, float] = field(default_factory=dict)
     memory_changed: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -70,7 +101,7 @@ def run_index(
     from repomind.locking import index_lock
 
     started = time.perf_counter()
-    progress = progress or _Silent()
+    progress = _Timed(progress or _Silent())
     ensure_private_dirs(layout)
     with index_lock(layout):
         store = Store.open(layout.index_db)
@@ -78,6 +109,7 @@ def run_index(
             if full:
                 store.reset()
             report = _index(layout, config, store, progress)
+            report.stage_seconds = progress.finish()
         finally:
             store.close()
     report.seconds = time.perf_counter() - started
