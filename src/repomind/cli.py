@@ -105,6 +105,98 @@ def status(repo: RepoOption = None, as_json: JsonOption = False) -> None:
     print_status(report)
 
 
+def _open_index(layout, config):  # type: ignore[no-untyped-def]
+    """The index, read-only; built first (quietly) when missing, outdated or unreadable."""
+    from repomind.errors import OperationError
+    from repomind.store import Store
+
+    try:
+        return Store.open(layout.index_db, readonly=True)
+    except OperationError:
+        from repomind.indexer import run_index
+
+        typer.echo("repomind: building the index first (repomind index)…", err=True)
+        run_index(layout, config)
+        return Store.open(layout.index_db, readonly=True)
+
+
+MAX_QUERY_BYTES = 1 << 20
+LimitOption = Annotated[int, typer.Option("-n", "--limit", min=1, max=1000, help="How many.")]
+
+
+@app.command()
+def related(
+    file: Annotated[str, typer.Argument(help="A file of the repository.")],
+    repo: RepoOption = None,
+    limit: LimitOption = 10,
+    as_json: JsonOption = False,
+) -> None:
+    """Files likely to change with FILE, ranked, each with its reasons."""
+    from repomind.layout import relative_path
+    from repomind.retrieve.related import related_files
+
+    layout = _layout(repo)
+    path = relative_path(layout.root, file)
+    store = _open_index(layout, _config(layout))
+    try:
+        results = related_files(store, path, limit)
+    finally:
+        store.close()
+    if as_json:
+        _print_json(
+            [{"path": r.path, "score": r.score, "reasons": list(r.reasons)} for r in results]
+        )
+        return
+    from repomind.ui import print_ranked
+
+    print_ranked(
+        [(r.path, r.score, "; ".join(r.reasons)) for r in results],
+        empty=f"nothing related to {path} yet (no shared history, imports or naming)",
+    )
+
+
+@app.command()
+def query(
+    text: Annotated[str, typer.Argument(help="The task, in words (quote it); - reads stdin.")],
+    repo: RepoOption = None,
+    limit: LimitOption = 10,
+    as_json: JsonOption = False,
+) -> None:
+    """Files (and their best-matching definitions) relevant to a task, ranked."""
+    from repomind.retrieve.query import query_files
+
+    if text == "-":
+        text = sys.stdin.read(MAX_QUERY_BYTES)
+    layout = _layout(repo)
+    store = _open_index(layout, _config(layout))
+    try:
+        hits = query_files(store, text, limit)
+    finally:
+        store.close()
+    if as_json:
+        _print_json(
+            [
+                {
+                    "path": h.path,
+                    "score": h.score,
+                    "reasons": list(h.reasons),
+                    "symbols": [
+                        {"name": s.name, "kind": s.kind, "line": s.line} for s in h.symbols
+                    ],
+                }
+                for h in hits
+            ]
+        )
+        return
+    from repomind.ui import print_ranked
+
+    rows = []
+    for h in hits:
+        where = ", ".join(f"{s.name}:{s.line}" for s in h.symbols)
+        rows.append((h.path, h.score, "; ".join(h.reasons) + (f" — {where}" if where else "")))
+    print_ranked(rows, empty="nothing in the index matches this task")
+
+
 def main() -> None:
     """Entry point: one-line errors with documented exit codes, never a traceback."""
     try:

@@ -187,6 +187,17 @@ def _parse_record(part: bytes) -> CommitRecord:
     header, _, body = part.partition(b"\0")
     fields = header.decode("utf-8", "replace").split("\x1f", 3)
     sha, ts, author, subject = (*fields, "", "", "")[:4]
+    return CommitRecord(
+        sha=sha.strip(),
+        timestamp=int(ts) if ts.strip().isdigit() else 0,
+        author=author,
+        subject=subject,
+        changes=_parse_changes(body),
+    )
+
+
+def _parse_changes(body: bytes) -> tuple[FileChange, ...]:
+    """`--name-status -z` output: status NUL path NUL (renames and copies: old NUL new NUL)."""
     tokens = body.lstrip(b"\n").split(b"\0")
     changes: list[FileChange] = []
     i = 0
@@ -207,13 +218,7 @@ def _parse_record(part: bytes) -> CommitRecord:
             i += 2
         else:
             break
-    return CommitRecord(
-        sha=sha.strip(),
-        timestamp=int(ts) if ts.strip().isdigit() else 0,
-        author=author,
-        subject=subject,
-        changes=tuple(changes),
-    )
+    return tuple(changes)
 
 
 def count_commits(root: Path, since: str | None = None) -> int:

@@ -394,6 +394,30 @@ class Store:
             slot[3] = " ".join(sorted(name for _, name in top))
         return {p: (a, b, c, d) for p, (a, b, c, d) in out.items()}
 
+    def search(self, match: str, weights: Sequence[float], limit: int) -> list[tuple[str, float]]:
+        """(path, relevance) for an FTS5 MATCH expression, best first (relevance = -bm25)."""
+        marks = ", ".join(str(float(w)) for w in weights)
+        try:
+            rows = self.conn.execute(
+                f"SELECT i.path, -bm25(fts, {marks}) AS s FROM fts JOIN fts_ids i "
+                "ON i.rid = fts.rowid WHERE fts MATCH ? ORDER BY s DESC, i.path LIMIT ?",
+                (match, limit),
+            ).fetchall()
+        except sqlite3.OperationalError:
+            return []  # a query FTS5 cannot parse finds nothing rather than failing
+        return [(p, float(s)) for p, s in rows]
+
+    def definers_of(self, names: Iterable[str]) -> dict[str, list[tuple[str, str, int]]]:
+        """name -> [(path, kind, line)] for definitions with exactly these names."""
+        sql = (
+            "SELECT s.name, f.path, s.kind, s.line FROM symbols s JOIN files f "
+            "ON f.hash = s.hash WHERE f.skip IS NULL"
+        )
+        out: dict[str, list[tuple[str, str, int]]] = {}
+        for name, path, kind, line in self._by_paths(sql, names, "s.name"):
+            out.setdefault(name, []).append((path, kind, line))
+        return {k: sorted(v) for k, v in out.items()}
+
     def delete_fts(self, paths: Iterable[str]) -> None:
         for path in paths:
             row = self.conn.execute("SELECT rid FROM fts_ids WHERE path=?", (path,)).fetchone()

@@ -108,3 +108,24 @@ def _status_rows(data: dict[str, Any]) -> list[tuple[str, str]]:
         ("memory", ", ".join(data["memory_files"]) or "-"),
         ("cache", f"{data['cache_bytes'] / 1e6:.1f} MB"),
     ]
+
+
+def print_ranked(rows: list[tuple[str, float, str]], empty: str) -> None:
+    """A ranked list of files with their scores and reasons."""
+    import sys
+
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=None if sys.stdout.isatty() else 1000)
+    if not rows:
+        console.print(empty)
+        return
+    table = Table(box=None, pad_edge=False)
+    table.add_column("#", justify="right")
+    table.add_column("file")
+    table.add_column("score", justify="right")
+    table.add_column("why")
+    for i, (path, score, why) in enumerate(rows, 1):
+        table.add_row(str(i), path, f"{score:.3f}", why, style=None)
+    console.print(table)
