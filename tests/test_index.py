@@ -368,3 +368,35 @@ def test_quiet_prints_nothing(repo: GitRepo, flag: str) -> None:
     _project(repo)
     result = repo.repomind("index", flag)
     assert result.code == 0 and result.out == "" and result.err == ""
+
+
+def _edges(repo: GitRepo) -> set[tuple[str, str, float, int]]:
+    db = sqlite3.connect(repo.root / ".repomind" / "cache" / "index.sqlite")
+    return set(db.execute("SELECT src, dst, weight, imports FROM edges"))
+
+
+def test_incremental_graph_equals_a_full_rebuild(repo: GitRepo) -> None:
+    _project(repo)
+    repo.commit(
+        "more modules",
+        {
+            f"shop/mod{i}.py": f"from shop.models import Cart\n\n\ndef use{i}(c: Cart):\n"
+            f"    return total(c)\n"
+            for i in range(30)
+        },
+    )
+    assert repo.repomind("index", "-q").code == 0
+    # a definition moves to another file, a file is removed, one is added, one renamed
+    repo.write("shop/models.py", PY_MODELS.replace("def total", "def grand_total"))
+    repo.write("shop/totals.py", "def total(cart) -> int:\n    return 0\n")
+    repo.git("rm", "-q", "shop/mod3.py")
+    repo.git("mv", "shop/mod4.py", "shop/renamed.py")
+    repo.commit("move total")
+    incremental = repo.repomind("index", "--json")
+    assert incremental.code == 0
+    assert json.loads(incremental.out)["parsed"] == 2
+    after_incremental = _edges(repo)
+    assert ("shop/mod0.py", "shop/totals.py") in {(s, d) for s, d, _, _ in after_incremental}
+    assert not any("mod3" in s or "mod3" in d for s, d, _, _ in after_incremental)
+    assert repo.repomind("index", "--full", "-q").code == 0
+    assert _edges(repo) == after_incremental

@@ -1,4 +1,4 @@
-"""The only module that talks to git: listing files, HEAD, and streaming history.
+"""The only module that talks to git: files, HEAD, streaming history, temporary worktrees.
 
 Hot paths (`index` on every commit, `status`) call the git binary directly: importing
 gitpython alone costs ~75 ms, more than a warm no-op index is allowed to take.
@@ -7,8 +7,11 @@ gitpython alone costs ~75 ms, more than a warm no-op index is allowed to take.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,19 +36,29 @@ class CommitRecord:
     changes: tuple[FileChange, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class CommitMessage:
+    sha: str
+    parents: tuple[str, ...]
+    message: str  # subject and body
+    changes: tuple[FileChange, ...]
+
+
 def _env() -> dict[str, str]:
     env = dict(os.environ)
     env.update(_GIT_ENV)
     return env
 
 
-def git(root: Path, *args: str, check: bool = True) -> bytes:
+def git(
+    root: Path, *args: str, check: bool = True, extra_env: dict[str, str] | None = None
+) -> bytes:
     """Run `git -C root args…` and return stdout; a failure becomes an OperationError."""
     try:
         proc = subprocess.run(
             ["git", "-C", str(root), *args],
             capture_output=True,
-            env=_env(),
+            env={**_env(), **(extra_env or {})},
             check=False,
         )
     except FileNotFoundError:
@@ -133,8 +146,7 @@ def iter_commits(
 ) -> Iterator[CommitRecord]:
     """Non-merge commits in HEAD's ancestry (never other refs), newest first, renames detected.
 
-    `since`: only commits not reachable from it. Streams `git log` (no `--reverse`, which
-    would make git walk everything before printing) so parsing overlaps with git's work.
+    `since`: only commits not reachable from it.
     """
     head = head_commit(root)
     if head is None:
@@ -154,6 +166,50 @@ def iter_commits(
     if max_count:
         args.append(f"--max-count={max_count}")
     args.append(head if since is None else f"{since}..{head}")
+    for part in _stream_log(args):
+        yield _parse_record(part)
+
+
+def iter_commit_messages(root: Path) -> Iterator[CommitMessage]:
+    """Non-merge commits of HEAD's ancestry with full messages and parents, newest first.
+
+    Date order, which never shows a commit before all of its children: a prefix of this list
+    therefore holds no ancestor of the parent of its last commit (what `eval` relies on).
+    """
+    head = head_commit(root)
+    if head is None:
+        return
+    args = [
+        "git",
+        "-C",
+        str(root),
+        "log",
+        "-z",
+        "--date-order",
+        "--no-merges",
+        "-M",
+        "--name-status",
+        "--no-show-signature",
+        "--format=%x1e%H%x1f%P%x1f%B",
+        head,
+    ]
+    for part in _stream_log(args):
+        header, _, body = part.partition(b"\0")
+        sha, parents, message = (*header.decode("utf-8", "replace").split("\x1f", 2), "", "")[:3]
+        yield CommitMessage(
+            sha=sha.strip(),
+            parents=tuple(parents.split()),
+            message=message.strip(),
+            changes=_parse_changes(body),
+        )
+
+
+def _stream_log(args: list[str]) -> Iterator[bytes]:
+    """The records of a `git log` whose format starts each one with \\x1e, as git prints them.
+
+    Streams (no `--reverse`, which would make git walk everything before printing) so
+    parsing overlaps with git's work; stopping early kills git instead of draining it.
+    """
     try:
         proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env())
     except FileNotFoundError:
@@ -168,9 +224,9 @@ def iter_commits(
             buffer = parts.pop()
             for part in parts:
                 if part:
-                    yield _parse_record(part)
+                    yield part
         if buffer:
-            yield _parse_record(buffer)
+            yield buffer
         finished = True
     finally:
         if not finished:
@@ -228,3 +284,31 @@ def count_commits(root: Path, since: str | None = None) -> int:
     spec = head if since is None else f"{since}..{head}"
     out = git(root, "rev-list", "--count", "--no-merges", spec, check=False).strip()
     return int(out) if out.isdigit() else 0
+
+
+# Checking out an old commit must not run the user's hooks (post-checkout may start repomind
+# itself) nor fetch large files.
+_QUIET_CHECKOUT_ENV = {
+    "GIT_CONFIG_COUNT": "1",
+    "GIT_CONFIG_KEY_0": "core.hooksPath",
+    "GIT_CONFIG_VALUE_0": os.devnull,
+    "GIT_LFS_SKIP_SMUDGE": "1",
+}
+
+
+@contextmanager
+def temporary_worktree(root: Path, commit: str) -> Iterator[Path]:
+    """A detached checkout of `commit` in a new temp dir, removed and pruned afterwards.
+
+    The cleanup runs on errors and Ctrl-C too; the repository's own work tree is not touched.
+    """
+    parent = Path(tempfile.mkdtemp(prefix="repomind-worktree-"))
+    tree = parent / "tree"
+    try:
+        git(root, "worktree", "add", "--detach", str(tree), commit, extra_env=_QUIET_CHECKOUT_ENV)
+        yield tree
+    finally:
+        if tree.exists():
+            git(root, "worktree", "remove", "--force", str(tree), check=False)
+        shutil.rmtree(parent, ignore_errors=True)
+        git(root, "worktree", "prune", check=False)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -13,7 +14,7 @@ from typing import Protocol
 from repomind import gitrepo
 from repomind.config import Config
 from repomind.errors import OperationError
-from repomind.graph import GraphReport
+from repomind.graph import GraphChange, GraphReport
 from repomind.layout import Layout
 from repomind.parse import ParsedFile
 from repomind.scan import Candidate, PathFilter, content_skip_reason, scan
@@ -122,10 +123,12 @@ def _index(layout: Layout, config: Config, store: Store, progress: Progress) -> 
     progress.stage("listing files")
     listing = gitrepo.list_files(root)
     path_filter = PathFilter(config.index.exclude, config.index.include)
-    scanned = scan(root, listing, path_filter, config.index.max_file_kb * 1024)
+    previous = store.files()
+    rules = json.dumps([config.index.exclude, config.index.include, config.index.max_file_kb])
+    admitted = set(previous) if store.meta("path_rules") == rules else set()
+    scanned = scan(root, listing, path_filter, config.index.max_file_kb * 1024, admitted)
     report.skipped = len(scanned.skipped)
 
-    previous = store.files()
     current = {c.path: c for c in scanned.candidates}
     removed = sorted(set(previous) - set(current))
     dirty = [
@@ -135,23 +138,26 @@ def _index(layout: Layout, config: Config, store: Store, progress: Progress) -> 
     ]
     changed_paths: set[str] = set(removed)
     with store.transaction():
+        store.set_meta("path_rules", rules)
         if removed:
             store.delete_files(removed)
         if dirty:
             changed_paths |= _ingest(root, store, dirty, previous, config, report, progress)
-        if len(store.files()) and store.blob_count() > 2 * max(len(current), 1):
-            store.collect_garbage()
         report.removed = len(removed)
 
         files = store.files()
         indexed = sorted(p for p, row in files.items() if row.skip is None)
         report.files = len(indexed)
         code = [p for p in indexed if files[p].language is not None]
-        if changed_paths or store.meta("graph_files") != str(len(code)):
+        reranked = False
+        if changed_paths or store.meta("graph_built") != "1":
             progress.stage("ranking")
-            graph = _rebuild_graph(store, root, indexed, code)
-            store.set_meta("graph_files", str(len(code)))
+            change = _graph_change(store, previous, files, changed_paths)
+            graph = _update_graph(store, root, indexed, code, change)
             report.edges = graph.edges
+            reranked = graph.reranked
+        if store.blob_count() > 2 * max(len(files), 1):
+            store.collect_garbage()
         progress.stage("reading history")
         from repomind.history import update_history
 
@@ -163,40 +169,110 @@ def _index(layout: Layout, config: Config, store: Store, progress: Progress) -> 
         report.head = history.head
         store.set_meta("head", history.head or "")
         store.set_meta("indexed_at", str(int(time.time())))
-        report.symbols = store.counts()["symbols"]
+        cached = store.meta("counts")
+        if changed_paths or history.new_commits or history.rebuilt or cached is None:
+            counts = store.counts()
+            store.set_meta("counts", json.dumps(counts, sort_keys=True))
+        else:
+            counts = json.loads(cached)
+        report.symbols = counts["symbols"]
 
+    memory_key = _memory_key(config, listing)
+    unchanged_history = not history.new_commits and not history.rebuilt
+    unchanged = not changed_paths and unchanged_history
+    if unchanged and store.meta("memory_key") == memory_key and _memory_complete(layout):
+        return report  # nothing that memory is made from has changed
     progress.stage("writing memory")
     from repomind.commands import detect_project
     from repomind.memory.write import write_memory
 
     facts = detect_project(root, listing, store.languages())
     report.warnings.extend(facts.warnings)
-    report.memory_changed = write_memory(layout, store, facts, config)
+    keep: set[str] = set()
+    if store.meta("memory_key") == memory_key:
+        from repomind.memory.repomap import MAX_FILES
+
+        mapped = {p for p, _ in sorted(store.rank().items(), key=lambda kv: -kv[1])[:MAX_FILES]}
+        if not reranked and not (changed_paths & mapped):
+            keep.add("repo-map.md")
+        if unchanged_history:
+            keep.add("cochange.md")
+    report.memory_changed = write_memory(layout, store, facts, config, frozenset(keep))
+    with store.transaction():
+        store.set_meta("memory_key", memory_key)
     return report
 
 
-def _rebuild_graph(store: Store, root: Path, indexed: list[str], code: list[str]) -> GraphReport:
-    from repomind.graph import rebuild_graph
+def _memory_key(config: Config, listing: list[str]) -> str:
+    """Everything besides the index that the memory files are rendered from."""
+    from dataclasses import asdict
+
+    from repomind import __version__
+
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{__version__}\0{json.dumps(asdict(config), sort_keys=True)}\0".encode())
+    digest.update("\0".join(listing).encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def _memory_complete(layout: Layout) -> bool:
+    from repomind.memory.write import MEMORY_FILES
+
+    return all((layout.memory / name).exists() for name in MEMORY_FILES)
+
+
+def _graph_change(
+    store: Store, previous: dict[str, FileRow], files: dict[str, FileRow], changed: set[str]
+) -> GraphChange:
+    """Which code files changed and which names' definitions may have moved."""
+
+    def is_code(row: FileRow | None) -> bool:
+        return row is not None and row.skip is None and row.language is not None
+
+    before = {p: previous[p].hash for p in changed if is_code(previous.get(p))}
+    after = {p: files[p].hash for p in changed if is_code(files.get(p))}
+    names_before = store.names_by_hash(before.values())
+    names_after = store.names_by_hash(after.values())
+    names: set[str] = set()
+    for path in changed:
+        old = names_before.get(before.get(path, ""), set())
+        new = names_after.get(after.get(path, ""), set())
+        names |= old ^ new
+    return GraphChange(
+        changed=frozenset(after),
+        removed=frozenset(set(before) - set(after)),
+        added=frozenset(set(after) - set(before)),
+        names=frozenset(names),
+    )
+
+
+def _update_graph(
+    store: Store, root: Path, indexed: list[str], code: list[str], change: GraphChange
+) -> GraphReport:
+    from repomind.graph import update_graph
     from repomind.parse import ParsedFile
     from repomind.parse.resolve import ModuleResolver
 
-    def resolve() -> dict[str, set[str]]:
+    def resolve(sources: Iterable[str]) -> dict[str, set[str]]:
+        imports = store.parsed_imports(sources)
+        if not imports:
+            return {}
         extras = store.file_extras()
         facts = {
             p: ParsedFile(language=lang or "", extra=extra) for p, (lang, extra) in extras.items()
         }
         resolver = ModuleResolver(indexed, facts, read=lambda p: _read_small(root, p))
         out: dict[str, set[str]] = {}
-        for path, imports in store.parsed_imports().items():
+        for path, found in imports.items():
             lang = extras.get(path, ("", {}))[0] or ""
             targets: set[str] = set()
-            for imp in imports:
+            for imp in found:
                 targets.update(resolver.resolve(path, imp, lang))
             if targets:
                 out[path] = targets
         return out
 
-    return rebuild_graph(store, resolve, code)
+    return update_graph(store, code, change, resolve)
 
 
 def _read_small(root: Path, path: str, limit: int = 1 << 20) -> bytes | None:

@@ -70,7 +70,10 @@ def collect_status(layout: Layout) -> StatusReport:
         report.indexed_commit = store.meta("head") or None
         at = store.meta("indexed_at")
         report.indexed_at = int(at) if at else None
-        report.counts = store.counts()
+        import json
+
+        cached = store.meta("counts")
+        report.counts = json.loads(cached) if cached else store.counts()
         report.languages = dict(sorted(store.languages().items(), key=lambda kv: (-kv[1], kv[0])))
         report.head_moved = (report.indexed_commit or None) != head
         report.stale_files = _stale_files(layout, store)
@@ -80,24 +83,42 @@ def collect_status(layout: Layout) -> StatusReport:
 
 
 def _stale_files(layout: Layout, store: Any) -> int:
-    """Files added, removed or modified (by size and mtime) since the last index."""
-    from repomind.config import load_config
-    from repomind.scan import PathFilter, scan
+    """Files added, removed or modified (by size and mtime) since the last index.
 
-    config = load_config(layout.config)
-    scanned = scan(
-        layout.root,
-        gitrepo.list_files(layout.root),
-        PathFilter(config.index.exclude, config.index.include),
-        config.index.max_file_kb * 1024,
-    )
+    Path rules are applied only to files the index does not know, which keeps this cheap
+    on big trees (`status` is meant to be instant).
+    """
     rows = store.files()
-    current = {c.path: c for c in scanned.candidates}
-    stale = sum(1 for path in rows if path not in current)
-    for path, cand in current.items():
+    listing = gitrepo.list_files(layout.root)
+    stale = 0
+    unknown: list[str] = []
+    present: set[str] = set()
+    for path in listing:
         row = rows.get(path)
-        if row is None or (row.size, row.mtime_ns) != (cand.size, cand.mtime_ns):
+        if row is None:
+            unknown.append(path)
+            continue
+        present.add(path)
+        try:
+            st = os.lstat(os.path.join(layout.root, path))
+        except OSError:
             stale += 1
+            continue
+        if (st.st_size, st.st_mtime_ns) != (row.size, row.mtime_ns):
+            stale += 1
+    stale += sum(1 for path in rows if path not in present)
+    if unknown:
+        from repomind.config import load_config
+        from repomind.scan import PathFilter, scan
+
+        config = load_config(layout.config)
+        scanned = scan(
+            layout.root,
+            unknown,
+            PathFilter(config.index.exclude, config.index.include),
+            config.index.max_file_kb * 1024,
+        )
+        stale += len(scanned.candidates)
     return stale
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from repomind.errors import OperationError
 from repomind.parse import Import, ParsedFile
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -53,8 +53,7 @@ CREATE TABLE imports(
 );
 CREATE INDEX imports_hash ON imports(hash);
 CREATE TABLE edges(
-    src TEXT NOT NULL, dst TEXT NOT NULL, weight REAL NOT NULL,
-    imports INTEGER NOT NULL, names TEXT NOT NULL,
+    src TEXT NOT NULL, dst TEXT NOT NULL, weight REAL NOT NULL, imports INTEGER NOT NULL,
     PRIMARY KEY(src, dst)
 ) WITHOUT ROWID;
 CREATE INDEX edges_dst ON edges(dst);
@@ -305,12 +304,54 @@ class Store:
             )
         return out
 
-    def definitions(self) -> Iterator[tuple[str, str]]:
-        """(name, path) for every definition in an indexed file."""
-        return self.conn.execute(
+    def definitions(self, names: Iterable[str] | None = None) -> Iterator[tuple[str, str]]:
+        """(name, path) for definitions in indexed files (all, or of the given names)."""
+        sql = (
             "SELECT DISTINCT s.name, f.path FROM symbols s JOIN files f ON f.hash = s.hash "
             "WHERE f.skip IS NULL"
         )
+        return self._by_paths(sql, names, "s.name")
+
+    def names_by_hash(self, hashes: Iterable[str]) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for digest, name in self._by_paths(
+            "SELECT hash, name FROM symbols WHERE 1", hashes, "hash"
+        ):
+            out.setdefault(digest, set()).add(name)
+        return out
+
+    def files_referencing(self, names: Iterable[str]) -> set[str]:
+        sql = (
+            "SELECT DISTINCT f.path FROM refs r JOIN files f ON f.hash = r.hash "
+            "WHERE f.skip IS NULL"
+        )
+        return {r[0] for r in self._by_paths(sql, names, "r.name")}
+
+    def files_importing_like(self, stems: Iterable[str]) -> set[str]:
+        """Files with an import whose module text contains one of `stems`."""
+        out: set[str] = set()
+        for stem in sorted(set(stems)):
+            pattern = "%" + stem.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            out.update(
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT DISTINCT f.path FROM imports i JOIN files f ON f.hash = i.hash "
+                    "WHERE f.skip IS NULL AND i.module LIKE ? ESCAPE '\\'",
+                    (pattern,),
+                )
+            )
+        return out
+
+    def names_used(self, src: str, dst: str, limit: int = 3) -> list[str]:
+        """Names `src` uses that `dst` defines, most used first."""
+        rows = self.conn.execute(
+            "SELECT r.name FROM refs r JOIN files fs ON fs.hash = r.hash "
+            "JOIN symbols s ON s.name = r.name JOIN files fd ON fd.hash = s.hash "
+            "WHERE fs.path = ? AND fd.path = ? GROUP BY r.name ORDER BY max(r.count) DESC, r.name "
+            "LIMIT ?",
+            (src, dst, limit),
+        )
+        return [r[0] for r in rows]
 
     def references(self, paths: Iterable[str] | None = None) -> Iterator[tuple[str, str, int]]:
         """(path, name, count) for names used in indexed files."""
@@ -426,27 +467,46 @@ class Store:
                 self.conn.execute("DELETE FROM fts_ids WHERE path=?", (path,))
 
     # ----------------------------------------------------------------- graph
-    def replace_edges(
-        self, sources: Iterable[str], edges: Iterable[tuple[str, str, float, int, str]]
-    ) -> None:
-        """Replace the outgoing edges of `sources` by `edges` (src, dst, weight, imports, names)."""
-        self.conn.executemany("DELETE FROM edges WHERE src=?", [(s,) for s in sources])
-        self.conn.executemany("INSERT INTO edges VALUES(?, ?, ?, ?, ?)", edges)
+    def clear_edges(self) -> None:
+        self.conn.execute("DELETE FROM edges")
 
-    def delete_edges_to(self, paths: Iterable[str]) -> None:
-        self.conn.executemany("DELETE FROM edges WHERE dst=?", [(p,) for p in paths])
+    def replace_edges(
+        self, sources: Iterable[str], edges: Iterable[tuple[str, str, float, int]]
+    ) -> None:
+        """Replace the outgoing edges of `sources` by `edges` (src, dst, weight, imports)."""
+        self.conn.executemany("DELETE FROM edges WHERE src=?", [(s,) for s in sources])
+        self.conn.executemany("INSERT INTO edges VALUES(?, ?, ?, ?)", edges)
+
+    def delete_edges_of(self, paths: Iterable[str]) -> None:
+        """Drop every edge from or to `paths` (files that left the index)."""
+        rows = [(p,) for p in paths]
+        self.conn.executemany("DELETE FROM edges WHERE src=?", rows)
+        self.conn.executemany("DELETE FROM edges WHERE dst=?", rows)
+
+    def edge_count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM edges").fetchone()[0]
 
     def edges(self) -> list[tuple[str, str, float]]:
         return list(self.conn.execute("SELECT src, dst, weight FROM edges ORDER BY src, dst"))
 
-    def edges_detail(self, path: str) -> list[tuple[str, str, float, int, str]]:
+    def edges_detail(self, path: str) -> list[tuple[str, str, float, int]]:
         return list(
             self.conn.execute(
-                "SELECT src, dst, weight, imports, names FROM edges WHERE src=? OR dst=? "
-                "ORDER BY src, dst",
+                "SELECT src, dst, weight, imports FROM edges WHERE src=? UNION ALL "
+                "SELECT src, dst, weight, imports FROM edges WHERE dst=? ORDER BY 1, 2",
                 (path, path),
             )
         )
+
+    def patch_rank(self, nodes: set[str]) -> None:
+        """Keep the rank in step with the node set without recomputing it: files that left
+        are dropped, new files start at the lowest rank until the next recomputation."""
+        stored = self.rank()
+        gone = [(p,) for p in stored if p not in nodes]
+        self.conn.executemany("DELETE FROM file_rank WHERE path=?", gone)
+        floor = min(stored.values(), default=0.0)
+        fresh = [(p, floor) for p in sorted(nodes) if p not in stored]
+        self.conn.executemany("INSERT INTO file_rank VALUES(?, ?)", fresh)
 
     def replace_rank(self, scores: dict[str, float]) -> None:
         self.conn.execute("DELETE FROM file_rank")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -13,18 +14,18 @@ def split_identifier(name: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(name)]
 
 
+@lru_cache(maxsize=1 << 17)
+def _expand(ident: str) -> str:
+    words = split_identifier(ident)
+    lowered = ident.lower()
+    if len(words) > 1 or (words and words[0] != lowered):
+        return " ".join([lowered, *words])
+    return lowered
+
+
 def search_terms(text: str) -> str:
     """Text for the full-text index: each identifier kept whole and split into its words."""
-    out: list[str] = []
-    for ident in _IDENT.findall(text):
-        words = split_identifier(ident)
-        lowered = ident.lower()
-        if len(words) > 1 or (words and words[0] != lowered):
-            out.append(lowered)
-            out.extend(words)
-        else:
-            out.append(lowered)
-    return " ".join(out)
+    return " ".join(map(_expand, _IDENT.findall(text)))
 
 
 def estimate_tokens(text: str) -> int:

@@ -129,3 +129,45 @@ def print_ranked(rows: list[tuple[str, float, str]], empty: str) -> None:
     for i, (path, score, why) in enumerate(rows, 1):
         table.add_row(str(i), path, f"{score:.3f}", why, style=None)
     console.print(table)
+
+
+EVAL_ROWS = {"same_dir": "same-dir", "cochange": "co-change", "bm25": "bm25"}
+
+
+def print_eval(report: Any) -> None:
+    """`repomind eval`: one row per ranker and baseline, T1 and T2 metrics side by side."""
+    import sys
+
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=None if sys.stdout.isatty() else 1000)
+    if report.message:
+        console.print(report.message)
+        return
+    console.print(
+        f"{report.commits} commits replayed on an index of {report.cutoff[:12]} "
+        f"(T1 {report.t1.queries} file queries, T2 {report.t2.queries} task queries) "
+        f"in {report.seconds:.1f}s"
+    )
+    table = Table()
+    table.add_column("")
+    for task in ("T1", "T2"):
+        for metric in ("R@5", "R@10", "MRR"):
+            table.add_column(f"{task} {metric}", justify="right")
+    names = list(dict.fromkeys([*report.t1.results, *report.t2.results]))
+    for name in names:
+        cells = []
+        for task in (report.t1, report.t2):
+            m = task.results.get(name)
+            if m is None:
+                cells.extend(["n/a"] * 3)
+            else:
+                cells.extend(f"{v:.3f}" for v in (m.recall_at_5, m.recall_at_10, m.mrr))
+        table.add_row(EVAL_ROWS.get(name, name), *cells)
+    console.print(table)
+    console.print(
+        "T1: files changed with each touched file; T2: files a commit message needs. "
+        "same-dir: the file's directory by churn; co-change: partners by count "
+        "(T2: the most-changed files); bm25: file contents."
+    )

@@ -13,20 +13,34 @@ from repomind.store import Store
 REPO_MAP = "repo-map.md"
 COMMANDS = "commands.md"
 COCHANGE = "cochange.md"
+MEMORY_FILES = (COMMANDS, REPO_MAP, COCHANGE)
 
 
-def write_memory(layout: Layout, store: Store, facts: ProjectFacts, config: Config) -> list[str]:
+def write_memory(
+    layout: Layout,
+    store: Store,
+    facts: ProjectFacts,
+    config: Config,
+    keep: frozenset[str] = frozenset(),
+) -> list[str]:
+    """Render and write the memory files; those named in `keep` (whose inputs did not change)
+    are left as they are when they exist. Returns the files whose bytes changed."""
     indexed = {p for p, row in store.files().items() if row.skip is None}
-    documents = {
-        COMMANDS: (commands.DESCRIPTION, commands.render_commands(facts)),
-        REPO_MAP: (
+    renderers = {
+        COMMANDS: lambda: (commands.DESCRIPTION, commands.render_commands(facts)),
+        REPO_MAP: lambda: (
             repomap.DESCRIPTION,
             repomap.render_repo_map(store, config.memory.repo_map_tokens),
         ),
-        COCHANGE: (
+        COCHANGE: lambda: (
             cochange.DESCRIPTION,
             cochange.render_cochange(cochange.strongest_rules(store, config.memory, indexed)),
         ),
+    }
+    documents = {
+        name: render()
+        for name, render in renderers.items()
+        if name not in keep or not (layout.memory / name).exists()
     }
     changed: list[str] = []
     for name, (description, content) in sorted(documents.items()):

@@ -58,16 +58,16 @@ def related_files(store: Store, path: str, limit: int = 10) -> list[Related]:
             candidate.score += W_RECENT * confidence * math.exp(-age_days / RECENT_DAYS)
         candidate.reasons.append(f"changed together in {together} of its {own_commits} commits")
 
-    outgoing: dict[str, tuple[float, int, str]] = {}
-    incoming: dict[str, tuple[float, int, str]] = {}
-    for src, dst, weight, imports, names in store.edges_detail(path):
+    outgoing: dict[str, tuple[float, int]] = {}
+    incoming: dict[str, tuple[float, int]] = {}
+    for src, dst, weight, imports in store.edges_detail(path):
         if src == path and dst in indexed:
-            outgoing[dst] = (weight, imports, names)
+            outgoing[dst] = (weight, imports)
         elif dst == path and src in indexed:
-            incoming[src] = (weight, imports, names)
+            incoming[src] = (weight, imports)
     me = path.rpartition("/")[2]
-    _add_graph(candidates, outgoing, W_IMPORTS, f"imported by {me}", f"{me} uses")
-    _add_graph(candidates, incoming, W_IMPORTED_BY, f"imports {me}", f"uses from {me}")
+    _add_graph(candidates, outgoing, W_IMPORTS, f"imported by {me}")
+    _add_graph(candidates, incoming, W_IMPORTED_BY, f"imports {me}")
 
     stem = subject_stem(path)
     directory, _ = split_name(path)
@@ -82,24 +82,25 @@ def related_files(store: Store, path: str, limit: int = 10) -> list[Related]:
             candidates[other].reasons.append("same directory")
 
     ranked = sorted(candidates.items(), key=lambda kv: (-kv[1].score, kv[0]))[:limit]
+    for other, candidate in ranked:
+        if other in outgoing and (names := store.names_used(path, other)):
+            candidate.reasons.append(f"{me} uses {', '.join(names)}")
+        if other in incoming and (names := store.names_used(other, path)):
+            candidate.reasons.append(f"uses {', '.join(names)} from {me}")
     return [Related(p, round(c.score, 6), tuple(c.reasons)) for p, c in ranked if c.score > 0]
 
 
 def _add_graph(
     candidates: dict[str, _Candidate],
-    edges: dict[str, tuple[float, int, str]],
+    edges: dict[str, tuple[float, int]],
     weight: float,
     import_reason: str,
-    name_reason: str,
 ) -> None:
     if not edges:
         return
-    strongest = max(w for w, _, _ in edges.values())
-    for other, (w, imports, names) in edges.items():
+    strongest = max(w for w, _ in edges.values())
+    for other, (w, imports) in edges.items():
         candidate = candidates[other]
         candidate.score += weight * math.sqrt(w / strongest)
         if imports:
             candidate.reasons.append(import_reason)
-        if names:
-            shown = ", ".join(names.split(",")[:3])
-            candidate.reasons.append(f"{name_reason}: {shown}")
