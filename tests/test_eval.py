@@ -16,6 +16,7 @@ from repomind.evaluate import (
     score,
     select_commits,
 )
+from repomind.gitrepo import iter_commit_messages, temporary_worktree
 from repomind.scan import PathFilter
 
 FILLERS = {f"lib/mod{i:02d}.py": f"VALUE_{i} = {i}\n" for i in range(32)}  # root: a bulk commit
@@ -50,7 +51,11 @@ def _pair_commits(repo: GitRepo, count: int, start: int = 0) -> str:
 
 def _worktrees(repo: GitRepo) -> list[str]:
     out = repo.git("worktree", "list", "--porcelain")
-    return [line.split(" ", 1)[1] for line in out.splitlines() if line.startswith("worktree ")]
+    return [
+        str(Path(line.split(" ", 1)[1]).resolve())
+        for line in out.splitlines()
+        if line.startswith("worktree ")
+    ]
 
 
 def _eval_json(repo: GitRepo, *args: str) -> dict:
@@ -70,7 +75,7 @@ def test_files_that_always_change_together_are_predicted(repo: GitRepo) -> None:
     assert data["t1"]["repomind"] == {"recall@5": 1.0, "recall@10": 1.0, "mrr": 1.0}
     assert data["t1"]["cochange"] == {"recall@5": 1.0, "recall@10": 1.0, "mrr": 1.0}
     assert data["t2"]["queries"] == 2
-    assert _worktrees(repo) == [str(repo.root)]
+    assert _worktrees(repo) == [str(repo.root.resolve())]
 
 
 def test_pair_that_only_changes_together_in_the_test_commits_is_not_known(
@@ -190,7 +195,22 @@ def test_user_config_is_used_and_user_repomind_dir_is_untouched(repo: GitRepo) -
     assert data["t1"]["queries"] == 4
     assert sorted(p.name for p in (repo.root / ".repomind").iterdir()) == ["config.yaml"]
     assert config.read_bytes() == before
-    assert _worktrees(repo) == [str(repo.root)]
+    assert _worktrees(repo) == [str(repo.root.resolve())]
+
+
+def test_temporary_worktree_holds_the_old_tree_and_goes_away(repo: GitRepo) -> None:
+    old = repo.commit("old", {"a.py": "A = 1\n", "b.py": "B = 1\n"})
+    repo.commit("new\n\nwith a body", {"a.py": "A = 2\n", "c.py": "C = 2\n"})
+    repo.write("a.py", "A = 3  # not committed\n")
+    with temporary_worktree(repo.root, old) as tree:
+        assert (tree / "a.py").read_text() == "A = 1\n" and not (tree / "c.py").exists()
+        assert repo.git("-C", str(tree), "rev-parse", "HEAD").strip() == old
+        assert len(_worktrees(repo)) == 2
+    assert not tree.exists() and _worktrees(repo) == [str(repo.root.resolve())]
+    assert (repo.root / "a.py").read_text() == "A = 3  # not committed\n"
+    newest = next(iter(iter_commit_messages(repo.root)))
+    assert newest.message == "new\n\nwith a body" and newest.parents == (old,)
+    assert sorted(c.path for c in newest.changes) == ["a.py", "c.py"]
 
 
 class _FailDuring:
@@ -219,7 +239,7 @@ def test_worktree_is_removed_when_indexing_fails(repo: GitRepo, exc: BaseExcepti
     assert len(progress.seen) == 2  # the temporary worktree existed while indexing
     temp = Path(progress.seen[1])
     assert not temp.exists() and not temp.parent.exists()
-    assert _worktrees(repo) == [str(repo.root)]
+    assert _worktrees(repo) == [str(repo.root.resolve())]
     assert not (repo.root / ".repomind").exists()
 
 
@@ -267,7 +287,7 @@ def test_nothing_to_learn_from(repo: GitRepo, commits: int) -> None:
         "cochange": None,
         "bm25": None,
     }
-    assert _worktrees(repo) == [str(repo.root)]
+    assert _worktrees(repo) == [str(repo.root.resolve())]
 
 
 def test_one_usable_commit_is_not_enough(repo: GitRepo) -> None:
@@ -275,7 +295,7 @@ def test_one_usable_commit_is_not_enough(repo: GitRepo) -> None:
     _pair_commits(repo, 1)
     report: EvalReport = evaluate(repo.root, 5, rankers={})
     assert report.commits == 0 and report.cutoff is None
-    assert report.message is not None and "HEAD's history has 1" in report.message
+    assert report.message is not None and report.message.endswith("found 1")
 
 
 @pytest.mark.parametrize("value", ["0", "-3"])

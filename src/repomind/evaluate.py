@@ -30,7 +30,7 @@ from typing import Any, Protocol
 from repomind import gitrepo
 from repomind.config import load_config
 from repomind.errors import UsageError
-from repomind.layout import Layout
+from repomind.layout import Layout, find_root
 from repomind.scan import PathFilter
 from repomind.store import Store
 
@@ -139,6 +139,7 @@ class Workspace:
     indexed: frozenset[str] = frozenset()
     history: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
     bm25: Bm25 | None = None
+    baselines: tuple[dict[str, Metrics | None], dict[str, Metrics | None]] | None = None
     build_seconds: float = 0.0
     index_seconds: float = 0.0
     message: str | None = None
@@ -178,7 +179,8 @@ def eval_workspace(
         raise UsageError(f"--commits must be at least 1, got {commits}")
     started = time.perf_counter()
     progress = progress or _Silent()
-    layout = Layout(root)
+    layout = Layout(find_root(root))
+    root = layout.root
     config = load_config(layout.config)
     progress.stage("choosing commits")
     path_filter = PathFilter(config.index.exclude, config.index.include)
@@ -228,7 +230,7 @@ def _nothing_to_learn(root: Path, found: int) -> str:
         return "nothing to learn from: the repository has no commits yet"
     return (
         f"nothing to learn from: eval needs at least {MIN_COMMITS} non-merge commits (after the "
-        f"first) that touch {MIN_FILES}–{MAX_FILES} indexable files; HEAD's history has {found}"
+        f"first) that touch {MIN_FILES}–{MAX_FILES} indexable files; found {found}"
     )
 
 
@@ -286,17 +288,11 @@ def score(
     for name, (related_fn, query_fn) in rankers.items():
         t1[name] = _run(ws.t1, _asking(related_fn, ws.store), f"T1 {name}", progress)
         t2[name] = _run(ws.t2, _asking(query_fn, ws.store, empty_ok=True), f"T2 {name}", progress)
-    if baselines and ws.store is not None:
-        t1["same_dir"] = _run(ws.t1, _same_dir(ws), "T1 same-dir", progress)
-        t2["same_dir"] = None
-        t1["cochange"] = _run(ws.t1, lambda q: _cochange(ws, q.text), "T1 co-change", progress)
-        hotspots = _hotspots(ws)
-        t2["cochange"] = _run(ws.t2, lambda q: hotspots, "T2 hotspots", progress)
-        t1["bm25"] = _run(ws.t1, _bm25_related(ws), "T1 bm25", progress)
-        t2["bm25"] = _run(ws.t2, _bm25_task(ws), "T2 bm25", progress)
-    elif baselines:
-        t1.update(dict.fromkeys(BASELINES))
-        t2.update(dict.fromkeys(BASELINES))
+    if baselines:
+        if ws.baselines is None:
+            ws.baselines = _score_baselines(ws, progress)
+        t1.update(ws.baselines[0])
+        t2.update(ws.baselines[1])
     seconds = time.perf_counter() - started
     return EvalReport(
         commits=len(ws.commits),
@@ -307,6 +303,23 @@ def score(
         index_seconds=ws.index_seconds,
         message=ws.message,
     )
+
+
+def _score_baselines(
+    ws: Workspace, progress: Progress
+) -> tuple[dict[str, Metrics | None], dict[str, Metrics | None]]:
+    """The baselines' scores (T1, T2); they do not depend on the rankers, so they are kept."""
+    t1: dict[str, Metrics | None] = dict.fromkeys(BASELINES)
+    t2: dict[str, Metrics | None] = dict.fromkeys(BASELINES)
+    if ws.store is None:
+        return t1, t2
+    t1["same_dir"] = _run(ws.t1, _same_dir(ws), "T1 same-dir", progress)
+    t1["cochange"] = _run(ws.t1, lambda q: _cochange(ws, q.text), "T1 co-change", progress)
+    hotspots = _hotspots(ws)
+    t2["cochange"] = _run(ws.t2, lambda q: hotspots, "T2 hotspots", progress)
+    t1["bm25"] = _run(ws.t1, _bm25_related(ws), "T1 bm25", progress)
+    t2["bm25"] = _run(ws.t2, _bm25_task(ws), "T2 bm25", progress)
+    return t1, t2
 
 
 def _asking(
@@ -395,13 +408,14 @@ def _hotspots(ws: Workspace) -> list[str]:
 def _bm25_related(ws: Workspace) -> Callable[[Query], list[str]]:
     assert ws.bm25 is not None and ws.tree is not None
     bm25, tree = ws.bm25, ws.tree
-    cache: dict[str, list[str]] = {}
+    cache: dict[str, list[str]] = {}  # a file is asked about once per commit touching it
 
     def rank(query: Query) -> list[str]:
         path = query.text
         if path not in cache:
-            cache[path] = frequent_tokens(_read_text(tree / path), BM25_QUERY_TOKENS)
-        return bm25.search(cache[path], TOP_K, exclude=path)
+            terms = frequent_tokens(_read_text(tree / path), BM25_QUERY_TOKENS)
+            cache[path] = bm25.search(terms, TOP_K, exclude=path)
+        return cache[path]
 
     return rank
 

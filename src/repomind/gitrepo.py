@@ -305,10 +305,17 @@ def temporary_worktree(root: Path, commit: str) -> Iterator[Path]:
     parent = Path(tempfile.mkdtemp(prefix="repomind-worktree-"))
     tree = parent / "tree"
     try:
-        git(root, "worktree", "add", "--detach", str(tree), commit, extra_env=_QUIET_CHECKOUT_ENV)
+        _add_worktree(root, tree, commit)
         yield tree
     finally:
         if tree.exists():
             git(root, "worktree", "remove", "--force", str(tree), check=False)
         shutil.rmtree(parent, ignore_errors=True)
         git(root, "worktree", "prune", check=False)
+
+
+def _add_worktree(root: Path, tree: Path, commit: str) -> None:
+    try:
+        git(root, "worktree", "add", "--detach", str(tree), commit, extra_env=_QUIET_CHECKOUT_ENV)
+    except OperationError as exc:
+        raise OperationError(f"cannot check out {commit[:12]} in a temp dir: {exc}") from None

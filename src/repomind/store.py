@@ -448,6 +448,38 @@ class Store:
             return []  # a query FTS5 cannot parse finds nothing rather than failing
         return [(p, float(s)) for p, s in rows]
 
+    def telling_terms(self, path: str, limit: int) -> list[str]:
+        """The words that best characterise a file: its defined names and most used names,
+        split like the search index, rarest across the repository first."""
+        row = self.conn.execute("SELECT rid FROM fts_ids WHERE path=?", (path,)).fetchone()
+        if row is None:
+            return []
+        names, refs, path_terms = self.conn.execute(
+            "SELECT names, refs, path_terms FROM fts WHERE rowid=?", row
+        ).fetchone()
+        words = dict.fromkeys((names + " " + refs + " " + path_terms).split())
+        if not words:
+            return []
+        frequency = self._term_document_frequency(list(words))
+        ranked = sorted(words, key=lambda w: (frequency.get(w, 0), w))
+        return [w for w in ranked if len(w) > 1 and frequency.get(w, 0) > 1][:limit]
+
+    def _term_document_frequency(self, words: list[str]) -> dict[str, int]:
+        """How many files' search rows contain each word (FTS5 vocabulary table)."""
+        self.conn.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_vocab USING fts5vocab(main, fts, row)"
+        )
+        out: dict[str, int] = {}
+        for i in range(0, len(words), 500):
+            chunk = words[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            out.update(
+                self.conn.execute(
+                    f"SELECT term, doc FROM temp.fts_vocab WHERE term IN ({marks})", chunk
+                )
+            )
+        return out
+
     def definers_of(self, names: Iterable[str]) -> dict[str, list[tuple[str, str, int]]]:
         """name -> [(path, kind, line)] for definitions with exactly these names."""
         sql = (

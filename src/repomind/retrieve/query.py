@@ -11,14 +11,6 @@ from repomind.errors import UsageError
 from repomind.store import Store
 from repomind.textutil import split_identifier
 
-# FTS5 column weights: path, defined names, docstrings, comments, used names, commit subjects.
-COLUMN_WEIGHTS = (4.0, 3.0, 1.5, 0.5, 1.0, 2.0)
-W_LEXICAL = 1.0
-W_NAMED_FILE = 1.5
-W_NAMED_SYMBOL = 0.8
-W_RANK = 0.15
-W_RECENT = 0.1
-W_EXPANSION = 0.3
 EXPAND_TOP = 5
 RECENT_DAYS = 180.0
 MAX_TERMS = 48
@@ -33,6 +25,21 @@ STOPWORDS = frozenset(
     when where which who whom what why how all any some each more most other such only own same
     so than too very just also via per use used using""".split()
 )
+
+
+@dataclass(frozen=True, slots=True)
+class QueryWeights:
+    # FTS5 column weights: path, defined names, docstrings, comments, used names, subjects.
+    columns: tuple[float, ...] = (4.0, 3.0, 1.5, 0.5, 1.0, 2.0)
+    lexical: float = 1.0
+    named_file: float = 1.5
+    named_symbol: float = 0.8
+    rank: float = 0.15
+    recent: float = 0.1
+    expansion: float = 0.3
+
+
+DEFAULT_WEIGHTS = QueryWeights()
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,11 +77,13 @@ def query_terms(text: str) -> list[str]:
     return list(seen)[:MAX_TERMS]
 
 
-def _match_expression(terms: list[str]) -> str:
+def match_expression(terms: list[str]) -> str:
     return " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
 
 
-def query_files(store: Store, text: str, limit: int = 10) -> list[Hit]:
+def query_files(
+    store: Store, text: str, limit: int = 10, weights: QueryWeights = DEFAULT_WEIGHTS
+) -> list[Hit]:
     """Files relevant to `text`, best first. Raises UsageError for an empty query."""
     if not text.strip():
         raise UsageError(
@@ -86,28 +95,28 @@ def query_files(store: Store, text: str, limit: int = 10) -> list[Hit]:
     scores: dict[str, _Score] = defaultdict(_Score)
 
     if terms:
-        found = store.search(_match_expression(terms), COLUMN_WEIGHTS, 200)
+        found = store.search(match_expression(terms), weights.columns, 200)
         best = found[0][1] if found else 0.0
         for path, relevance in found:
             if best > 0:
-                scores[path].total += W_LEXICAL * relevance / best
+                scores[path].total += weights.lexical * relevance / best
                 scores[path].reasons.append("matches the words of the task")
 
     for path in _named_files(text, indexed):
-        scores[path].total += W_NAMED_FILE
+        scores[path].total += weights.named_file
         scores[path].reasons.append("named in the task")
     for name, places in store.definers_of(_named_identifiers(text)).items():
         paths = sorted({p for p, _, _ in places})
         if len(paths) > MAX_DEFINERS:
             continue
         for path in paths:
-            scores[path].total += W_NAMED_SYMBOL / len(paths)
+            scores[path].total += weights.named_symbol / len(paths)
             scores[path].reasons.append(f"defines {name}")
 
     if not scores:
         return []
-    _add_priors(store, scores)
-    _expand_by_cochange(store, scores, indexed)
+    _add_priors(store, scores, weights)
+    _expand_by_cochange(store, scores, indexed, weights.expansion)
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1].total, kv[0]))[:limit]
     symbols = _best_symbols(store, [p for p, _ in ranked], set(terms))
     return [
@@ -145,7 +154,7 @@ def _named_files(text: str, indexed: set[str]) -> set[str]:
     return named
 
 
-def _add_priors(store: Store, scores: dict[str, _Score]) -> None:
+def _add_priors(store: Store, scores: dict[str, _Score], weights: QueryWeights) -> None:
     """Central and recently changed files win ties between equally good matches."""
     rank = store.rank()
     top = max(rank.values(), default=0.0)
@@ -153,14 +162,16 @@ def _add_priors(store: Store, scores: dict[str, _Score]) -> None:
     newest = max((h[3] for h in history.values()), default=0)
     for path, score in scores.items():
         if top > 0:
-            score.total += W_RANK * math.sqrt(rank.get(path, 0.0) / top)
+            score.total += weights.rank * math.sqrt(rank.get(path, 0.0) / top)
         last = history.get(path, (0, 0, 0, 0))[3]
         if newest and last:
             age_days = max(0.0, (newest - last) / 86400)
-            score.total += W_RECENT * math.exp(-age_days / RECENT_DAYS)
+            score.total += weights.recent * math.exp(-age_days / RECENT_DAYS)
 
 
-def _expand_by_cochange(store: Store, scores: dict[str, _Score], indexed: set[str]) -> None:
+def _expand_by_cochange(
+    store: Store, scores: dict[str, _Score], indexed: set[str], weight: float
+) -> None:
     """The files that usually change with the best hits are likely needed too."""
     history = store.file_history()
     top = sorted(scores.items(), key=lambda kv: (-kv[1].total, kv[0]))[:EXPAND_TOP]
@@ -172,7 +183,7 @@ def _expand_by_cochange(store: Store, scores: dict[str, _Score], indexed: set[st
         for other, together, _ in store.cochange_partners(path)[:20]:
             if other not in indexed:
                 continue
-            boost = W_EXPANSION * score.total * together / (commits + 2)
+            boost = weight * score.total * together / (commits + 2)
             if boost > boosts.get(other, (0.0, ""))[0]:
                 boosts[other] = (boost, path)
     for other, (boost, source) in boosts.items():
