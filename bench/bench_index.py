@@ -28,6 +28,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -94,10 +95,20 @@ class BenchError(Exception):
 
 @dataclass(slots=True)
 class Timed:
-    seconds: float
+    seconds: float  # wall clock
     returncode: int
     stdout: str
     stderr: str
+    cpu: float = 0.0  # user + system seconds of the process and every descendant it waited for
+
+
+def _children_cpu() -> float:
+    """CPU seconds used so far by this process's finished (waited-for) children, recursively.
+
+    Unlike wall time, the delta around one command is barely moved by other load on the machine.
+    """
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 @dataclass(slots=True)
@@ -117,15 +128,17 @@ def run(
     cmd: Sequence[str], cwd: Path, env: dict[str, str] | None = None, check: bool = True
 ) -> Timed:
     """Run `cmd` to completion, timing it with a monotonic wall clock."""
+    cpu = _children_cpu()
     started = time.perf_counter()
     proc = subprocess.run(
         list(cmd), cwd=cwd, env=env, capture_output=True, text=True, errors="replace", check=False
     )
     elapsed = time.perf_counter() - started
+    cpu = _children_cpu() - cpu
     if check and proc.returncode != 0:
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
         raise BenchError(f"{' '.join(cmd)} exited {proc.returncode}: " + " | ".join(tail))
-    return Timed(elapsed, proc.returncode, proc.stdout, proc.stderr)
+    return Timed(elapsed, proc.returncode, proc.stdout, proc.stderr, cpu)
 
 
 def git(repo: Path, *args: str) -> str:
@@ -206,6 +219,7 @@ def run_measured(
     time_bin = shutil.which("time", path="/usr/bin:/bin") or ""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
         full = [time_bin, "-v", "-o", report.name, *cmd] if time_bin else list(cmd)
+        cpu = _children_cpu()
         started = time.perf_counter()
         proc = subprocess.Popen(
             full,
@@ -220,10 +234,11 @@ def run_measured(
         sampler.start()
         stdout, stderr = proc.communicate()
         elapsed = time.perf_counter() - started
+        cpu = _children_cpu() - cpu
         tree = sampler.stop()
         text = report.read()
     max_rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
-    timed = Timed(elapsed, proc.returncode, stdout, stderr)
+    timed = Timed(elapsed, proc.returncode, stdout, stderr, cpu)
     if proc.returncode != 0:
         tail = (stderr or stdout).strip().splitlines()[-5:]
         raise BenchError(f"{' '.join(cmd)} exited {proc.returncode}: " + " | ".join(tail))
@@ -271,6 +286,7 @@ def ctags_run(repo: Path) -> dict[str, Any]:
     if ctags is None:
         raise BenchError("ctags not found (apt-get install -y universal-ctags) or use --skip-ctags")
     cmd = [ctags, "-R", "--fields=+n", "--totals=yes", "-f", "-", "."]
+    cpu = _children_cpu()
     started = time.perf_counter()
     proc = subprocess.run(
         cmd,
@@ -282,6 +298,7 @@ def ctags_run(repo: Path) -> dict[str, Any]:
         check=False,
     )
     seconds = time.perf_counter() - started
+    cpu = _children_cpu() - cpu
     if proc.returncode != 0:
         tail = [ln for ln in proc.stderr.splitlines() if "Warning" not in ln][-3:]
         raise BenchError(f"{' '.join(cmd)} exited {proc.returncode}: " + " | ".join(tail))
@@ -289,6 +306,7 @@ def ctags_run(repo: Path) -> dict[str, Any]:
     version = run([ctags, "--version"], repo).stdout.splitlines()[0]
     return {
         "seconds": seconds,
+        "cpu_seconds": cpu,
         "command": "ctags -R --fields=+n --totals=yes -f - . >/dev/null",
         "files": int(found.group(1)) if found else None,
         "lines": int(found.group(2)) if found else None,
@@ -421,6 +439,7 @@ def bench(opts: Options) -> dict[str, Any]:
 
     # cold index (+ ctags on the same tree, same run)
     cold_times: list[float] = []
+    cold_cpu: list[float] = []
     time_max_rss: list[int] = []
     trees: list[TreeMemory] = []
     stage_lines: list[str] = []
@@ -432,16 +451,22 @@ def bench(opts: Options) -> dict[str, Any]:
             say(f"ctags: {res['ctags']['seconds']:.3f}s, {res['ctags']['files']} files")
         timed, max_rss, tree = run_measured([rm, "index", "--full", "--quiet"], repo, env)
         cold_times.append(timed.seconds)
+        cold_cpu.append(timed.cpu)
         time_max_rss.append(max_rss)
         trees.append(tree)
         stage_lines = [ln for ln in timed.stderr.splitlines() if ln.strip()]
-        say(f"cold index #{i + 1}: {timed.seconds:.2f}s, tree peak RSS {tree.rss_kb / 1024:.0f} MB")
+        say(
+            f"cold index #{i + 1}: {timed.seconds:.2f}s wall, {timed.cpu:.2f}s cpu, "
+            f"tree peak RSS {tree.rss_kb / 1024:.0f} MB"
+        )
     status = json.loads(run([rm, "status", "--json"], repo).stdout)
     files = int(status.get("counts", {}).get("files", 0))
     cold = median(cold_times)
     res["cold"] = {
         "seconds": cold,
         "runs": cold_times,
+        "cpu_seconds": median(cold_cpu),
+        "cpu_runs": cold_cpu,
         "files": files,
         "files_per_s": files / cold if cold else None,
         "counts": status.get("counts"),
@@ -452,6 +477,7 @@ def bench(opts: Options) -> dict[str, Any]:
     }
     if "ctags" in res:
         res["ctags"]["ratio"] = cold / res["ctags"]["seconds"]
+        res["ctags"]["cpu_ratio"] = median(cold_cpu) / max(res["ctags"]["cpu_seconds"], 1e-9)
     res["memory"] = {
         "time_max_rss_kb": max(time_max_rss),
         "tree_peak_rss_kb": max(t.rss_kb for t in trees),
@@ -462,43 +488,42 @@ def bench(opts: Options) -> dict[str, Any]:
 
     # warm no-op, and determinism of the memory files
     before = memory_snapshot(repo)
-    warm: list[float] = []
+    warm: list[Timed] = []
     changed: set[str] = set()
     for _ in range(opts.runs):
-        warm.append(run([rm, "index", "--quiet"], repo).seconds)
+        warm.append(run([rm, "index", "--quiet"], repo))
         changed.update(diff_snapshots(before, memory_snapshot(repo)))
     res["warm_noop"] = {
-        "seconds": median(warm),
-        "runs": warm,
+        **_summary(warm),
         "memory_files": len(before),
         "memory_changed": sorted(changed),
     }
-    say(f"warm no-op: median {median(warm):.3f}s; memory changed: {sorted(changed) or 'none'}")
+    noop = res["warm_noop"]["seconds"]
+    say(f"warm no-op: median {noop:.3f}s; memory changed: {sorted(changed) or 'none'}")
 
     # status
-    st = [run([rm, "status", "--json"], repo).seconds for _ in range(opts.runs)]
-    res["status"] = {"seconds": median(st), "runs": st}
-    say(f"status --json: median {median(st):.3f}s")
+    res["status"] = _summary([run([rm, "status", "--json"], repo) for _ in range(opts.runs)])
+    say(f"status --json: median {res['status']['seconds']:.3f}s")
 
     # after a one-file commit
     touch = opts.touch or pick_touch_file(repo)
-    after: list[float] = []
+    after: list[Timed] = []
     with restored_head(repo, opts.keep_commits) as head:
         for n in range(1, opts.commit_runs + 1):
             one_line_commit(repo, touch, n)
-            after.append(run([rm, "index", "--quiet"], repo).seconds)
+            after.append(run([rm, "index", "--quiet"], repo))
         res["after_commit"] = {
-            "seconds": median(after),
-            "runs": after,
+            **_summary(after),
             "file": touch,
             "restored_to": None if opts.keep_commits else head,
         }
-    say(f"after one-file commit ({touch}): median {median(after):.3f}s")
+    say(f"after one-file commit ({touch}): median {res['after_commit']['seconds']:.3f}s")
 
     # history: the git log floor (repomind's own stage split comes from REPOMIND_DEBUG_TIMINGS)
     log = run(["git", *GIT_LOG_ARGS], repo)
     res["history"] = {
         "git_log_seconds": log.seconds,
+        "git_log_cpu_seconds": log.cpu,
         "git_log_chars": len(log.stdout),
         "commits": res["commits"],
         "repomind_commits": (res["cold"]["counts"] or {}).get("commits"),
@@ -509,6 +534,15 @@ def bench(opts: Options) -> dict[str, Any]:
     res["loadavg_end"] = os.getloadavg()
     res["checks"] = judge(res)
     return res
+
+
+def _summary(runs: Sequence[Timed]) -> dict[str, Any]:
+    return {
+        "seconds": median([t.seconds for t in runs]),
+        "runs": [t.seconds for t in runs],
+        "cpu_seconds": median([t.cpu for t in runs]),
+        "cpu_runs": [t.cpu for t in runs],
+    }
 
 
 def metrics(res: dict[str, Any]) -> dict[str, float | None]:
@@ -538,62 +572,79 @@ def judge(res: dict[str, Any]) -> dict[str, Any]:
 
 
 def table(res: dict[str, Any]) -> str:
+    """Rows of: metric, wall-clock value, CPU seconds (user+sys of the process tree), verdict."""
     cold, mem, ctags = res["cold"], res["memory"], res.get("ctags")
-    rows: list[tuple[str, str, str]] = [
-        ("indexed files (status counts.files)", f"{cold['files']}", ""),
-        ("cold index --full", f"{cold['seconds']:.2f} s", ""),
-        ("cold files/s", f"{cold['files_per_s']:.0f}", _check(res, "cold_files_per_s")),
+    warm, status, after = res["warm_noop"], res["status"], res["after_commit"]
+
+    def ms(section: dict[str, Any]) -> tuple[str, str]:
+        return f"{section['seconds'] * 1000:.0f} ms", f"{section['cpu_seconds'] * 1000:.0f} ms"
+
+    rows: list[tuple[str, str, str, str]] = [
+        ("indexed files (status counts.files)", f"{cold['files']}", "", ""),
+        ("cold index --full", f"{cold['seconds']:.2f} s", f"{cold['cpu_seconds']:.2f} s", ""),
+        ("cold files/s", f"{cold['files_per_s']:.0f}", "", _check(res, "cold_files_per_s")),
     ]
     if ctags:
         rows += [
-            ("ctags -R (files)", f"{ctags['seconds']:.2f} s ({ctags['files']})", ""),
-            ("repomind / ctags", f"{ctags['ratio']:.1f}x", _check(res, "ctags_ratio")),
+            (
+                f"ctags -R ({ctags['files']} files)",
+                f"{ctags['seconds']:.2f} s",
+                f"{ctags['cpu_seconds']:.2f} s",
+                "",
+            ),
+            (
+                "repomind / ctags",
+                f"{ctags['ratio']:.1f}x",
+                f"{ctags['cpu_ratio']:.1f}x",
+                _check(res, "ctags_ratio"),
+            ),
         ]
+    changed = warm["memory_changed"]
     rows += [
-        ("peak RSS, /usr/bin/time (max process)", f"{mem['time_max_rss_kb'] / 1024:.0f} MB", ""),
+        (
+            "peak RSS, /usr/bin/time (max process)",
+            f"{mem['time_max_rss_kb'] / 1024:.0f} MB",
+            "",
+            "",
+        ),
         (
             "peak RSS, process tree sum (sampled)",
             f"{mem['tree_peak_rss_kb'] / 1024:.0f} MB",
+            "",
             _check(res, "peak_tree_rss_mb"),
         ),
-        ("peak PSS, process tree sum (sampled)", f"{mem['tree_peak_pss_kb'] / 1024:.0f} MB", ""),
         (
-            "warm no-op index (median)",
-            f"{res['warm_noop']['seconds'] * 1000:.0f} ms",
-            _check(res, "warm_noop_s"),
+            "peak PSS, process tree sum (sampled)",
+            f"{mem['tree_peak_pss_kb'] / 1024:.0f} MB",
+            "",
+            "",
         ),
+        ("warm no-op index (median)", *ms(warm), _check(res, "warm_noop_s")),
         (
             "memory/ unchanged by no-op",
-            "yes"
-            if not res["warm_noop"]["memory_changed"]
-            else "NO: " + ", ".join(res["warm_noop"]["memory_changed"]),
+            "yes" if not changed else "NO: " + ", ".join(changed),
+            "",
             _check(res, "memory_deterministic"),
         ),
+        ("index after 1-file commit (median)", *ms(after), _check(res, "after_commit_s")),
+        ("status --json (median)", *ms(status), _check(res, "status_s")),
         (
-            "index after 1-file commit (median)",
-            f"{res['after_commit']['seconds'] * 1000:.0f} ms",
-            _check(res, "after_commit_s"),
-        ),
-        (
-            "status --json (median)",
-            f"{res['status']['seconds'] * 1000:.0f} ms",
-            _check(res, "status_s"),
-        ),
-        (
-            "git log floor (commits)",
-            f"{res['history']['git_log_seconds']:.2f} s ({res['commits']})",
+            f"git log floor ({res['commits']} commits)",
+            f"{res['history']['git_log_seconds']:.2f} s",
+            f"{res['history']['git_log_cpu_seconds']:.2f} s",
             "",
         ),
     ]
     for stage, seconds in res["history"]["stage_timings"].items():
-        rows.append((f"  stage: {stage}", f"{seconds:.3f} s", ""))
-    width = max(len(r[0]) for r in rows)
-    vwidth = max(len(r[1]) for r in rows)
+        rows.append((f"  stage: {stage}", f"{seconds:.3f} s", "", ""))
+    rows.insert(0, ("metric", "wall", "cpu", ""))
+    w0, w1, w2 = (max(len(r[i]) for r in rows) for i in range(3))
     load = f"load {res['loadavg_start'][0]:.2f} -> {res['loadavg_end'][0]:.2f}"
-    lines = [
+    head = (
         f"{res['name']}  ({res['tracked_files']} tracked files, {res['commits']} commits, {load})"
-    ]
-    lines += [f"  {a:<{width}}  {b:>{vwidth}}  {c}".rstrip() for a, b, c in rows]
+    )
+    lines = [head]
+    lines += [f"  {a:<{w0}}  {b:>{w1}}  {c:>{w2}}  {d}".rstrip() for a, b, c, d in rows]
     return "\n".join(lines)
 
 

@@ -83,6 +83,7 @@ def main() -> None:
     parser.add_argument("repos", nargs="+", type=Path)
     parser.add_argument("--commits", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--t1-only", action="store_true")
     args = parser.parse_args()
     with ExitStack() as stack:
         spaces = [
@@ -102,6 +103,12 @@ def main() -> None:
             f.name for f in dataclasses.fields(query_mod.QueryWeights) if f.name != "columns"
         ]
         best_r = ascend(related_mod.DEFAULT_WEIGHTS, eval_t1, args.rounds, r_fields)
+        if args.t1_only:
+            for repo, base, d1 in zip(args.repos, baselines, eval_t1(best_r), strict=True):
+                best = max(v.recall_at_10 for v in base.t1.results.values() if v)
+                print(repo.name, f"tuned {d1.recall_at_10:.3f} best baseline {best:.3f}")
+            print("best related weights:", best_r)
+            return
         best_q = ascend(query_mod.DEFAULT_WEIGHTS, eval_t2, args.rounds, q_fields)
         rows = []
         for repo, base, d1, b1, d2, b2 in zip(

@@ -213,6 +213,16 @@ def test_temporary_worktree_holds_the_old_tree_and_goes_away(repo: GitRepo) -> N
     assert sorted(c.path for c in newest.changes) == ["a.py", "c.py"]
 
 
+def test_a_worktree_left_half_made_is_cleaned_up(repo: GitRepo) -> None:
+    old = repo.commit("old", {"a.py": "A = 1\n"})
+    with temporary_worktree(repo.root, old) as tree:
+        # what a `git worktree add` killed by Ctrl-C leaves: locked, without its .git file
+        repo.git("worktree", "lock", "--reason", "initializing", str(tree))
+        (tree / ".git").unlink()
+    assert not tree.parent.exists()
+    assert _worktrees(repo) == [str(repo.root.resolve())]
+
+
 class _FailDuring:
     """A progress display that raises when indexing reaches a stage (a crash, or Ctrl-C)."""
 

@@ -174,3 +174,16 @@ def test_test_pairs(test: str, code: str) -> None:
     assert is_test_pair(test, code) and is_test_pair(code, test)
     assert subject_stem(test) == subject_stem(code)
     assert not is_test_pair(code, code)
+
+
+def test_query_with_overloaded_names_on_one_line(repo: GitRepo) -> None:
+    repo.commit(
+        "overloads",
+        {
+            "a.ts": "export function parse(a: string): string;\n"
+            "export function parse(a: any) { return a; }\n"
+            "export const parse_x = 1, parse_y = 2;\n"
+        },
+    )
+    ranked = json.loads(repo.repomind("query", "parse x y", "--json").out)
+    assert ranked[0]["path"] == "a.ts"

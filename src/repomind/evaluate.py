@@ -1,8 +1,12 @@
 """`repomind eval`: replay recent commits against an index built before them; score rankers.
 
-The test set is the newest N non-merge commits of HEAD that touch 2–30 indexable files. The
-index is built in a temporary checkout of the parent of the oldest of them (the cutoff), so it
-knows only the cutoff's tree and history. Two tasks are scored on it:
+The test set is the newest N non-merge, non-root commits of HEAD (in git's date order, which
+never lists a commit before its children) that touch 2–30 files passing the path rules (config
+excludes/includes, binaries); a renamed file counts under its old name. The index is built in a
+temporary worktree of the parent of the oldest of them (the cutoff), so it knows only the
+cutoff's tree and history; date order guarantees no test commit is in that history. Content
+rules (size, generated, binary bytes) apply through the index: only files indexed at the
+cutoff can be asked about or expected. Two tasks are scored on it:
 
 - T1 co-change: for each touched file f indexed at the cutoff, do the ranker's top 10 related
   files contain the commit's other touched (and indexed) files?

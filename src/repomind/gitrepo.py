@@ -308,10 +308,22 @@ def temporary_worktree(root: Path, commit: str) -> Iterator[Path]:
         _add_worktree(root, tree, commit)
         yield tree
     finally:
-        if tree.exists():
-            git(root, "worktree", "remove", "--force", str(tree), check=False)
-        shutil.rmtree(parent, ignore_errors=True)
-        git(root, "worktree", "prune", check=False)
+        _remove_worktree(root, parent, tree)
+
+
+def _remove_worktree(root: Path, parent: Path, tree: Path) -> None:
+    removed = _git_ok(root, "worktree", "remove", "--force", str(tree))
+    shutil.rmtree(parent, ignore_errors=True)
+    if not removed:
+        # Interrupted while being added, it is still locked ("initializing"): prune skips it.
+        _git_ok(root, "worktree", "unlock", str(tree))
+    _git_ok(root, "worktree", "prune")
+
+
+def _git_ok(root: Path, *args: str) -> bool:
+    """Run a git command whose failure is not an error; True when it succeeded."""
+    proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True, env=_env())
+    return proc.returncode == 0
 
 
 def _add_worktree(root: Path, tree: Path, commit: str) -> None:

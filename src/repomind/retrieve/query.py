@@ -200,4 +200,7 @@ def _best_symbols(
         overlap = len(words & terms)
         if overlap:
             out[row.path].append((-overlap, row.line, SymbolMatch(row.name, row.kind, row.line)))
-    return {p: tuple(m for _, _, m in sorted(v)[:3]) for p, v in out.items()}
+    return {
+        p: tuple(m for _, _, m in sorted(v, key=lambda t: (t[0], t[1], t[2].name))[:3])
+        for p, v in out.items()
+    }

@@ -19,6 +19,7 @@ SIMILAR_TERMS = 40  # the file's own most telling words, used to find files abou
 SIMILAR_COLUMNS = (2.0, 2.0, 1.0, 0.3, 1.0, 0.5)  # FTS columns, as in retrieve.query
 PRIOR_COMMITS = 2  # shrinks confidence from few commits: 1 of 1 is weaker than 8 of 10
 RECENT_DAYS = 365.0
+HISTORY_TRUST = 5  # commits after which a file's co-change history outweighs its content
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +32,8 @@ class RelatedWeights:
     test_pair: float = 0.6
     same_dir: float = 0.06
     churn: float = 0.0
+    similar_fresh: float = 0.0
+    cochange_cosine: float = 0.0
 
 
 DEFAULT_WEIGHTS = RelatedWeights()
@@ -91,6 +94,10 @@ def _candidates(store: Store, path: str, indexed: set[str]) -> dict[str, _Candid
         confidence = together / (own_commits + PRIOR_COMMITS)
         candidate = candidates[other]
         candidate.features["cochange"] = confidence
+        theirs = history.get(other, (0, 0, 0, 0))[1]
+        candidate.features["cochange_cosine"] = together / math.sqrt(
+            (own_commits + PRIOR_COMMITS) * (theirs + PRIOR_COMMITS)
+        )
         if newest and last_ts:
             age_days = max(0.0, (newest - last_ts) / 86400)
             candidate.features["cochange_recent"] = confidence * math.exp(-age_days / RECENT_DAYS)
@@ -107,8 +114,10 @@ def _candidates(store: Store, path: str, indexed: set[str]) -> dict[str, _Candid
     _add_edges(candidates, outgoing, "imports", f"imported by {me}")
     _add_edges(candidates, incoming, "imported_by", f"imports {me}")
 
+    experience = own_commits / (own_commits + HISTORY_TRUST)
     for other, similarity in _similar_files(store, path, indexed):
         candidates[other].features["similar"] = similarity
+        candidates[other].features["similar_fresh"] = similarity * (1 - experience)
         if similarity >= 0.5:
             candidates[other].reasons.append("uses the same names")
 
