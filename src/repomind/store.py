@@ -449,20 +449,31 @@ class Store:
         return [(p, float(s)) for p, s in rows]
 
     def telling_terms(self, path: str, limit: int) -> list[str]:
-        """The words that best characterise a file: its defined names and most used names,
-        split like the search index, rarest across the repository first."""
+        """The words that best characterise a file: frequent in it, rare in the repository
+        (tf·idf over its search row), as the search index spells them."""
+        import math
+        from collections import Counter
+
         row = self.conn.execute("SELECT rid FROM fts_ids WHERE path=?", (path,)).fetchone()
         if row is None:
             return []
-        names, refs, path_terms = self.conn.execute(
-            "SELECT names, refs, path_terms FROM fts WHERE rowid=?", row
+        fields = self.conn.execute(
+            "SELECT path_terms, names, doc, comments, refs FROM fts WHERE rowid=?", row
         ).fetchone()
-        words = dict.fromkeys((names + " " + refs + " " + path_terms).split())
-        if not words:
+        counts = Counter(w for text in fields for w in text.lower().split() if len(w) > 1)
+        if not counts:
             return []
-        frequency = self._term_document_frequency(list(words))
-        ranked = sorted(words, key=lambda w: (frequency.get(w, 0), w))
-        return [w for w in ranked if len(w) > 1 and frequency.get(w, 0) > 1][:limit]
+        documents = max(self.conn.execute("SELECT count(*) FROM fts_ids").fetchone()[0], 1)
+        frequency = self._term_document_frequency(list(counts))
+
+        def weight(word: str) -> float:
+            df = frequency.get(word, 0)
+            if df <= 1 or df > documents / 2:
+                return 0.0  # unique to this file, or everywhere: says nothing about others
+            return (1 + math.log(counts[word])) * math.log(documents / df)
+
+        ranked = sorted(counts, key=lambda w: (-weight(w), w))
+        return [w for w in ranked if weight(w) > 0][:limit]
 
     def _term_document_frequency(self, words: list[str]) -> dict[str, int]:
         """How many files' search rows contain each word (FTS5 vocabulary table)."""

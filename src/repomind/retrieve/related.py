@@ -15,7 +15,7 @@ from repomind.errors import UsageError
 from repomind.retrieve.testpairs import is_test_pair, split_name, subject_stem
 from repomind.store import Store
 
-SIMILAR_TERMS = 40  # the file's own most telling words, used to find files about the same
+SIMILAR_TERMS = 60  # the file's own most telling words, used to find files about the same
 SIMILAR_COLUMNS = (2.0, 2.0, 1.0, 0.3, 1.0, 0.5)  # FTS columns, as in retrieve.query
 PRIOR_COMMITS = 2  # shrinks confidence from few commits: 1 of 1 is weaker than 8 of 10
 RECENT_DAYS = 365.0
@@ -24,16 +24,22 @@ HISTORY_TRUST = 5  # commits after which a file's co-change history outweighs it
 
 @dataclass(frozen=True, slots=True)
 class RelatedWeights:
-    cochange: float = 1.0
-    cochange_recent: float = 0.15
-    imports: float = 0.35
-    imported_by: float = 0.25
-    similar: float = 0.4
-    test_pair: float = 0.6
-    same_dir: float = 0.06
-    churn: float = 0.0
-    similar_fresh: float = 0.0
+    """Feature weights, fitted by coordinate ascent on five public repositories' histories
+    (click, black, cobra, axios, gson; `bench/tune_retrieval.py`), rounded."""
+
+    cochange: float = 2.0  # together / (own commits + 2)
+    cochange_recent: float = 0.45  # the same, decayed by the pair's last co-change
+    cochange_2hop: float = 0.75  # partner of a strong partner
     cochange_cosine: float = 0.0
+    imports: float = 0.175  # this file imports / uses names from it
+    imported_by: float = 0.0
+    similar: float = 0.8  # BM25 of this file's telling words, relative to itself
+    similar_fresh: float = 0.19  # ...counted more while the file has little history
+    test_pair: float = 0.375
+    same_dir: float = 0.06
+    path_near: float = 0.0
+    churn: float = 0.25  # busy files are more often part of a change
+    recent_change: float = 0.25  # ...and so are recently changed ones
 
 
 DEFAULT_WEIGHTS = RelatedWeights()
@@ -133,12 +139,49 @@ def _candidates(store: Store, path: str, indexed: set[str]) -> dict[str, _Candid
             candidates[other].features["same_dir"] = 1.0
             candidates[other].reasons.append("same directory")
 
+    _add_two_hop(store, path, candidates, indexed, own_commits, history)
     busiest = max((h[1] for h in history.values()), default=0)
-    if busiest:
-        for other, candidate in candidates.items():
-            commits = history.get(other, (0, 0, 0, 0))[1]
+    parts = path.split("/")[:-1]
+    for other, candidate in candidates.items():
+        commits, _, _, last_ts = history.get(other, (0, 0, 0, 0))
+        if busiest:
             candidate.features["churn"] = math.log1p(commits) / math.log1p(busiest)
+        if newest and last_ts:
+            age_days = max(0.0, (newest - last_ts) / 86400)
+            candidate.features["recent_change"] = math.exp(-age_days / 30)
+        other_parts = other.split("/")[:-1]
+        shared = 0
+        for a, b in zip(parts, other_parts, strict=False):
+            if a != b:
+                break
+            shared += 1
+        depth = max(len(parts), len(other_parts), 1)
+        candidate.features["path_near"] = shared / depth
     return candidates
+
+
+def _add_two_hop(
+    store: Store,
+    path: str,
+    candidates: dict[str, _Candidate],
+    indexed: set[str],
+    own_commits: int,
+    history: dict[str, tuple[int, int, int, int]],
+) -> None:
+    """Partners of the strongest partners: files that move with what moves with this one."""
+    direct = sorted(
+        ((c.features.get("cochange", 0.0), p) for p, c in candidates.items()), reverse=True
+    )[:5]
+    for strength, middle in direct:
+        if strength <= 0:
+            break
+        commits = history.get(middle, (0, 0, 0, 0))[1]
+        for other, together, _ in store.cochange_partners(middle)[:20]:
+            if other == path or other not in indexed:
+                continue
+            hop = strength * together / (commits + PRIOR_COMMITS)
+            feature = candidates[other].features
+            feature["cochange_2hop"] = max(feature.get("cochange_2hop", 0.0), hop)
 
 
 def _similar_files(store: Store, path: str, indexed: set[str]) -> list[tuple[str, float]]:
@@ -148,15 +191,12 @@ def _similar_files(store: Store, path: str, indexed: set[str]) -> list[tuple[str
     terms = store.telling_terms(path, SIMILAR_TERMS)
     if not terms:
         return []
-    found = [
-        (p, s)
-        for p, s in store.search(match_expression(terms), SIMILAR_COLUMNS, 60)
-        if p != path and p in indexed
-    ]
-    if not found or found[0][1] <= 0:
+    found = store.search(match_expression(terms), SIMILAR_COLUMNS, 61)
+    own = next((s for p, s in found if p == path), 0.0) or (found[0][1] if found else 0.0)
+    if own <= 0:
         return []
-    best = found[0][1]
-    return [(p, s / best) for p, s in found]
+    # Scaled by the file's match with itself, so 0.5 means "half as close as itself".
+    return [(p, min(s / own, 1.0)) for p, s in found if p != path and p in indexed]
 
 
 def _add_edges(
