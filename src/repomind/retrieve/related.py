@@ -28,7 +28,7 @@ class RelatedWeights:
     (click, black, cobra, axios, gson; `bench/tune_retrieval.py`), rounded."""
 
     cochange: float = 2.0  # together / (own commits + 2)
-    cochange_recent: float = 0.45  # the same, decayed by the pair's last co-change
+    cochange_recent: float = 0.675  # the same, decayed by the pair's last co-change
     cochange_2hop: float = 0.75  # partner of a strong partner
     cochange_cosine: float = 0.0
     imports: float = 0.175  # this file imports / uses names from it
