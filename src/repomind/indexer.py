@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -21,8 +22,9 @@ from repomind.scan import Candidate, PathFilter, content_skip_reason, scan
 from repomind.searchdoc import refresh_search
 from repomind.store import FileRow, Store
 
+_WORDS = re.compile(r"[A-Za-z_][A-Za-z0-9_]+")
 IN_PROCESS_LIMIT = 48  # fewer files than this are parsed without starting worker processes
-TEXT_DOC_CHARS = 1200  # leading text of non-code files kept for search
+TEXT_DOC_CHARS = 16000  # text of non-code files (docs, manifests, CI) kept for search
 
 
 class Progress(Protocol):
@@ -92,6 +94,7 @@ class _Parsed:
     digest: str
     parsed: ParsedFile
     signatures: tuple[str, ...]
+    words: str
 
 
 def run_index(
@@ -328,7 +331,7 @@ def _ingest(
     report.reused = len(to_parse) - len(fresh)
     progress.stage("parsing", len(fresh))
     for item in _parse_all(fresh, config.index.workers):
-        store.put_blob(item.digest, item.parsed, item.signatures)
+        store.put_blob(item.digest, item.parsed, item.signatures, item.words)
         report.parsed += 1
         progress.advance()
     store.upsert_files(rows)
@@ -369,7 +372,20 @@ def _parse_one(task: tuple[str, str, bytes, str]) -> _Parsed:
 
     path, language, data, digest = task
     parsed = parse_source(language, data)
-    return _Parsed(path, digest, parsed, _signatures(data, parsed))
+    return _Parsed(path, digest, parsed, _signatures(data, parsed), source_words(data))
+
+
+MAX_WORDS = 4000
+
+
+def source_words(data: bytes) -> str:
+    """Every distinct identifier-like word of a source file (strings and code alike), split
+    like search terms, for plain full-text matching."""
+    from repomind.textutil import search_terms
+
+    text = data[: 1 << 20].decode("utf-8", "replace")
+    unique = sorted(set(_WORDS.findall(text)))[:MAX_WORDS]
+    return " ".join(dict.fromkeys(search_terms(" ".join(unique)).split()))
 
 
 def _signatures(data: bytes, parsed: ParsedFile) -> tuple[str, ...]:

@@ -25,7 +25,7 @@ def refresh_search(store: Store, paths: Iterable[str]) -> int:
     for path in wanted:
         if path not in material:
             continue
-        names, docs, comments, refs = material[path]
+        names, docs, comments, refs, words = material[path]
         rows.append(
             (
                 path,
@@ -35,6 +35,7 @@ def refresh_search(store: Store, paths: Iterable[str]) -> int:
                 comments,
                 search_terms(refs),
                 subjects.get(path, "").replace("\n", " . "),
+                words,
             )
         )
     store.replace_fts(rows)

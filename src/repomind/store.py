@@ -16,7 +16,7 @@ from pathlib import Path
 from repomind.errors import OperationError
 from repomind.parse import Import, ParsedFile
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -36,7 +36,8 @@ CREATE TABLE blobs(
     doc TEXT NOT NULL,
     comments TEXT NOT NULL,
     has_errors INTEGER NOT NULL,
-    extra TEXT NOT NULL
+    extra TEXT NOT NULL,
+    words TEXT NOT NULL  -- every distinct word of the source, split like search terms
 );
 CREATE TABLE symbols(
     hash TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, line INTEGER NOT NULL,
@@ -78,7 +79,7 @@ CREATE TABLE cochange(
 CREATE INDEX cochange_b ON cochange(b);
 CREATE TABLE fts_ids(path TEXT PRIMARY KEY, rid INTEGER NOT NULL UNIQUE);
 CREATE VIRTUAL TABLE fts USING fts5(
-    path_terms, names, doc, comments, refs, subjects, tokenize='unicode61'
+    path_terms, names, doc, comments, refs, subjects, body, tokenize='unicode61'
 );
 """
 
@@ -237,10 +238,12 @@ class Store:
             )
         return found
 
-    def put_blob(self, digest: str, parsed: ParsedFile, signatures: Sequence[str]) -> None:
+    def put_blob(
+        self, digest: str, parsed: ParsedFile, signatures: Sequence[str], words: str = ""
+    ) -> None:
         """Store one parsed content (idempotent: a known hash is left as it is)."""
         cur = self.conn.execute(
-            "INSERT OR IGNORE INTO blobs VALUES(?, ?, ?, ?, ?, ?)",
+            "INSERT OR IGNORE INTO blobs VALUES(?, ?, ?, ?, ?, ?, ?)",
             (
                 digest,
                 parsed.language,
@@ -248,6 +251,7 @@ class Store:
                 parsed.comments,
                 int(parsed.has_errors),
                 json.dumps(parsed.extra, sort_keys=True),
+                words,
             ),
         )
         if cur.rowcount == 0:
@@ -390,30 +394,31 @@ class Store:
             yield from self.conn.execute(f"{sql} AND {column} IN ({marks})", chunk)
 
     # ----------------------------------------------------------------- full-text search
-    def replace_fts(self, rows: Iterable[tuple[str, str, str, str, str, str, str]]) -> None:
-        """(path, path_terms, names, doc, comments, refs, subjects) rows replace the paths' rows."""
+    def replace_fts(self, rows: Iterable[tuple[str, ...]]) -> None:
+        """(path, path_terms, names, doc, comments, refs, subjects, body) rows replace the paths'
+        rows."""
         rows = list(rows)
         self.delete_fts(r[0] for r in rows)
         next_id = self.conn.execute("SELECT coalesce(max(rid), 0) + 1 FROM fts_ids").fetchone()[0]
         ids = [(r[0], next_id + i) for i, r in enumerate(rows)]
         self.conn.executemany("INSERT INTO fts_ids VALUES(?, ?)", ids)
         self.conn.executemany(
-            "INSERT INTO fts(rowid, path_terms, names, doc, comments, refs, subjects) "
-            "VALUES(?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO fts(rowid, path_terms, names, doc, comments, refs, subjects, body) "
+            "VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
             [(rid, *r[1:]) for (_, rid), r in zip(ids, rows, strict=True)],
         )
 
-    def search_material(self, paths: Iterable[str]) -> dict[str, tuple[str, str, str, str]]:
-        """path -> (defined names, docstrings, comments, top referenced names) for search."""
+    def search_material(self, paths: Iterable[str]) -> dict[str, tuple[str, str, str, str, str]]:
+        """path -> (defined names, docstrings, comments, used names and imported modules)."""
         paths = list(paths)
         out: dict[str, list[str]] = {}
-        for path, doc, comments in self._by_paths(
-            "SELECT f.path, b.doc, b.comments FROM files f JOIN blobs b ON b.hash = f.hash "
-            "WHERE f.skip IS NULL",
+        for path, doc, comments, words in self._by_paths(
+            "SELECT f.path, b.doc, b.comments, b.words FROM files f JOIN blobs b "
+            "ON b.hash = f.hash WHERE f.skip IS NULL",
             paths,
             "f.path",
         ):
-            out[path] = ["", doc, comments, ""]
+            out[path] = ["", doc, comments, "", words]
         names: dict[str, list[str]] = {}
         docs: dict[str, list[str]] = {}
         for path, name, sdoc in self._by_paths(
@@ -428,12 +433,16 @@ class Store:
         refs: dict[str, list[tuple[int, str]]] = {}
         for path, name, count in self.references(paths):
             refs.setdefault(path, []).append((count, name))
+        modules: dict[str, set[str]] = {}
+        for path, module_names in self.parsed_imports(paths).items():
+            modules[path] = {i.module for i in module_names}
         for path, slot in out.items():
             slot[0] = " ".join(sorted(set(names.get(path, ()))))
             slot[1] = " ".join([slot[1], *docs.get(path, ())]).strip()
             top = sorted(refs.get(path, ()), key=lambda cn: (-cn[0], cn[1]))[:200]
-            slot[3] = " ".join(sorted(name for _, name in top))
-        return {p: (a, b, c, d) for p, (a, b, c, d) in out.items()}
+            used = sorted({name for _, name in top} | modules.get(path, set()))
+            slot[3] = " ".join(used)
+        return {p: (a, b, c, d, e) for p, (a, b, c, d, e) in out.items()}
 
     def search(self, match: str, weights: Sequence[float], limit: int) -> list[tuple[str, float]]:
         """(path, relevance) for an FTS5 MATCH expression, best first (relevance = -bm25)."""

@@ -29,10 +29,10 @@ STOPWORDS = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class QueryWeights:
-    # FTS5 column weights: path, defined names, docstrings, comments, used names, subjects.
-    columns: tuple[float, ...] = (4.0, 3.0, 1.5, 0.5, 1.0, 2.0)
+    # FTS5 column weights: path, defined names, docs, comments, used names, subjects, words.
+    columns: tuple[float, ...] = (4.0, 3.0, 1.5, 0.5, 1.0, 2.0, 1.0)
     # Fitted by coordinate ascent on five repositories' histories (bench/tune_retrieval.py).
-    lexical: float = 0.5  # BM25 relative to the best match
+    lexical: float = 1.0  # BM25 relative to the best match
     named_file: float = 0.75  # the task names the file
     named_symbol: float = 1.2  # ...or a definition in it, written as code
     rank: float = 0.11  # PageRank prior

@@ -16,7 +16,7 @@ from repomind.retrieve.testpairs import is_test_pair, split_name, subject_stem
 from repomind.store import Store
 
 SIMILAR_TERMS = 60  # the file's own most telling words, used to find files about the same
-SIMILAR_COLUMNS = (2.0, 2.0, 1.0, 0.3, 1.0, 0.5)  # FTS columns, as in retrieve.query
+SIMILAR_COLUMNS = (2.0, 2.0, 1.0, 0.3, 1.0, 0.5, 0.5)  # FTS columns, as in retrieve.query
 PRIOR_COMMITS = 2  # shrinks confidence from few commits: 1 of 1 is weaker than 8 of 10
 RECENT_DAYS = 365.0
 HISTORY_TRUST = 5  # commits after which a file's co-change history outweighs its content
