@@ -142,6 +142,7 @@ def _index(layout: Layout, config: Config, store: Store, progress: Progress) -> 
     changed_paths: set[str] = set(removed)
     with store.transaction():
         store.set_meta("path_rules", rules)
+        store.replace_skipped(scanned.skipped)
         if removed:
             store.delete_files(removed)
         if dirty:

@@ -89,6 +89,7 @@ def _stale_files(layout: Layout, store: Any) -> int:
     on big trees (`status` is meant to be instant).
     """
     rows = store.files()
+    skipped = store.skipped_paths()
     listing = gitrepo.list_files(layout.root)
     stale = 0
     unknown: list[str] = []
@@ -96,7 +97,8 @@ def _stale_files(layout: Layout, store: Any) -> int:
     for path in listing:
         row = rows.get(path)
         if row is None:
-            unknown.append(path)
+            if path not in skipped:
+                unknown.append(path)
             continue
         present.add(path)
         try:

@@ -16,7 +16,7 @@ from pathlib import Path
 from repomind.errors import OperationError
 from repomind.parse import Import, ParsedFile
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -30,6 +30,7 @@ CREATE TABLE files(
     skip TEXT  -- NULL when indexed, else why the content was left out (binary, generated...)
 );
 CREATE INDEX files_hash ON files(hash);
+CREATE TABLE skipped(path TEXT PRIMARY KEY, reason TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE blobs(
     hash TEXT PRIMARY KEY,
     language TEXT,
@@ -222,6 +223,16 @@ class Store:
             "SELECT path, size, mtime_ns, hash, language, lines, skip FROM files"
         )
         return {r[0]: FileRow(*r) for r in rows}
+
+    def replace_skipped(self, rows: Sequence[tuple[str, str]]) -> None:
+        """Paths the path rules or size limits left out at the last index, with why."""
+        stored = dict(self.conn.execute("SELECT path, reason FROM skipped"))
+        if stored != dict(rows):
+            self.conn.execute("DELETE FROM skipped")
+            self.conn.executemany("INSERT INTO skipped VALUES(?, ?)", rows)
+
+    def skipped_paths(self) -> set[str]:
+        return {r[0] for r in self.conn.execute("SELECT path FROM skipped")}
 
     def indexed_paths(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT path FROM files ORDER BY path")]
