@@ -230,6 +230,53 @@ def eval_command(
     print_eval(report)
 
 
+@app.command()
+def export(
+    repo: RepoOption = None,
+    target: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--target",
+            "-t",
+            help="agents, claude, cursor, copilot, gemini, windsurf or cline (repeatable); "
+            "default: the config's, else the ones this repo uses.",
+        ),
+    ] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Write nothing; exit 1 if a rule file is stale.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Write nothing; show the diff that would apply.")
+    ] = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Render memory into the agents' rule files, inside repomind's managed block only."""
+    from repomind.exports.run import export_rules
+
+    layout = _layout(repo)
+    config = _config(layout)
+    store = _open_index(layout, config)
+    try:
+        report = export_rules(layout, store, config, target or [], write=not (check or dry_run))
+    finally:
+        store.close()
+    for outcome in report.outcomes:
+        if dry_run and outcome.diff:
+            typer.echo(outcome.diff, nl=False)
+        elif not quiet and outcome.status != "error":
+            verb = {"created": "would create", "updated": "would update"}.get(outcome.status)
+            shown = verb if (check or dry_run) and verb else outcome.status
+            detail = f" ({outcome.detail})" if outcome.detail else ""
+            typer.echo(f"{shown:<12} {outcome.path}{detail}")
+    for outcome in report.errors:
+        typer.echo(f"repomind: error: {outcome.path}: {outcome.detail}", err=True)
+    if report.errors or (check and report.stale):
+        if check and report.stale:
+            names = ", ".join(o.path for o in report.stale)
+            typer.echo(f"repomind: stale rule files: {names} (run `repomind export`)", err=True)
+        raise typer.Exit(1)
+
+
 def main() -> None:
     """Entry point: one-line errors with documented exit codes, never a traceback."""
     try:

@@ -57,16 +57,32 @@ class MemorySettings:
 
 
 @dataclass(slots=True)
+class ExportSettings:
+    targets: list[str] = field(
+        default_factory=list,
+        metadata={
+            "doc": "rule files to write: agents claude cursor copilot gemini windsurf cline; "
+            "[] detects them"
+        },
+    )
+    max_chars: int = field(
+        default=6000, metadata={"doc": "size budget of repomind's block in each rule file"}
+    )
+
+
+@dataclass(slots=True)
 class Config:
     index: IndexSettings = field(default_factory=IndexSettings)
     history: HistorySettings = field(default_factory=HistorySettings)
     memory: MemorySettings = field(default_factory=MemorySettings)
+    export: ExportSettings = field(default_factory=ExportSettings)
 
 
 SECTION_DOCS = {
     "index": "which files are indexed and how",
     "history": "what is read from git history",
     "memory": "what is written to .repomind/memory/",
+    "export": "the agents' rule files repomind keeps a block in (repomind export)",
 }
 
 

@@ -1,0 +1,1 @@
+"""Exports: memory rendered into the rule files agents already read, inside managed blocks."""
