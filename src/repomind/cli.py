@@ -277,8 +277,21 @@ def export(
         raise typer.Exit(1)
 
 
+@app.command()
+def context() -> None:
+    """What an agent hook injects: reads the hook's JSON on stdin, prints JSON or nothing."""
+    from repomind.agenthooks.context import main_context
+
+    raise typer.Exit(main_context())
+
+
 def main() -> None:
     """Entry point: one-line errors with documented exit codes, never a traceback."""
+    if sys.argv[1:2] == ["context"] and len(sys.argv) == 2:
+        # The hook hot path: skip building the CLI (it runs on every agent prompt).
+        from repomind.agenthooks.context import main_context
+
+        sys.exit(main_context())
     try:
         app()  # standalone mode: typer reports usage errors itself (exit 2)
     except RepomindError as exc:

@@ -235,7 +235,11 @@ class Store:
         return {r[0] for r in self.conn.execute("SELECT path FROM skipped")}
 
     def indexed_paths(self) -> list[str]:
-        return [r[0] for r in self.conn.execute("SELECT path FROM files ORDER BY path")]
+        """Paths whose content is indexed (not left out as binary, generated...)."""
+        return [
+            r[0]
+            for r in self.conn.execute("SELECT path FROM files WHERE skip IS NULL ORDER BY path")
+        ]
 
     def known_blobs(self, hashes: Iterable[str]) -> set[str]:
         found: set[str] = set()
@@ -574,6 +578,12 @@ class Store:
     def replace_rank(self, scores: dict[str, float]) -> None:
         self.conn.execute("DELETE FROM file_rank")
         self.conn.executemany("INSERT INTO file_rank VALUES(?, ?)", sorted(scores.items()))
+
+    def rank_of(self, paths: Iterable[str]) -> dict[str, float]:
+        return dict(self._by_paths("SELECT path, score FROM file_rank WHERE 1", paths, "path"))
+
+    def top_rank(self) -> float:
+        return self.conn.execute("SELECT coalesce(max(score), 0) FROM file_rank").fetchone()[0]
 
     def rank(self) -> dict[str, float]:
         return dict(self.conn.execute("SELECT path, score FROM file_rank"))

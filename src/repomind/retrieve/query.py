@@ -91,8 +91,7 @@ def query_files(
             "the query is empty: describe the task, e.g. `repomind query 'retry on 429'`"
         )
     terms = query_terms(text)
-    files = store.files()
-    indexed = {p for p, r in files.items() if r.skip is None}
+    indexed = set(store.indexed_paths())
     scores: dict[str, _Score] = defaultdict(_Score)
 
     if terms:
@@ -116,8 +115,9 @@ def query_files(
 
     if not scores:
         return []
-    _add_priors(store, scores, weights)
-    _expand_by_cochange(store, scores, indexed, weights.expansion)
+    history = store.file_history()
+    _add_priors(store, scores, weights, history)
+    _expand_by_cochange(store, scores, indexed, weights.expansion, history)
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1].total, kv[0]))[:limit]
     symbols = _best_symbols(store, [p for p, _ in ranked], set(terms))
     return [
@@ -155,11 +155,15 @@ def _named_files(text: str, indexed: set[str]) -> set[str]:
     return named
 
 
-def _add_priors(store: Store, scores: dict[str, _Score], weights: QueryWeights) -> None:
+def _add_priors(
+    store: Store,
+    scores: dict[str, _Score],
+    weights: QueryWeights,
+    history: dict[str, tuple[int, int, int, int]],
+) -> None:
     """Central and recently changed files win ties between equally good matches."""
-    rank = store.rank()
-    top = max(rank.values(), default=0.0)
-    history = store.file_history()
+    rank = store.rank_of(scores)
+    top = store.top_rank()
     newest = max((h[3] for h in history.values()), default=0)
     for path, score in scores.items():
         if top > 0:
@@ -171,10 +175,13 @@ def _add_priors(store: Store, scores: dict[str, _Score], weights: QueryWeights) 
 
 
 def _expand_by_cochange(
-    store: Store, scores: dict[str, _Score], indexed: set[str], weight: float
+    store: Store,
+    scores: dict[str, _Score],
+    indexed: set[str],
+    weight: float,
+    history: dict[str, tuple[int, int, int, int]],
 ) -> None:
     """The files that usually change with the best hits are likely needed too."""
-    history = store.file_history()
     top = sorted(scores.items(), key=lambda kv: (-kv[1].total, kv[0]))[:EXPAND_TOP]
     boosts: dict[str, tuple[float, str]] = {}
     for path, score in top:
