@@ -248,6 +248,10 @@ def export(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Write nothing; show the diff that would apply.")
     ] = False,
+    refresh: Annotated[
+        bool,
+        typer.Option("--refresh", help="Only update files that already hold repomind's block."),
+    ] = False,
     quiet: QuietOption = False,
 ) -> None:
     """Render memory into the agents' rule files, inside repomind's managed block only."""
@@ -257,7 +261,9 @@ def export(
     config = _config(layout)
     store = _open_index(layout, config)
     try:
-        report = export_rules(layout, store, config, target or [], write=not (check or dry_run))
+        report = export_rules(
+            layout, store, config, target or [], write=not (check or dry_run), refresh_only=refresh
+        )
     finally:
         store.close()
     for outcome in report.outcomes:
@@ -275,6 +281,54 @@ def export(
             names = ", ".join(o.path for o in report.stale)
             typer.echo(f"repomind: stale rule files: {names} (run `repomind export`)", err=True)
         raise typer.Exit(1)
+
+
+hooks_app = typer.Typer(help="Install or remove repomind's git and agent hooks.")
+app.add_typer(hooks_app, name="hooks")
+GitFlag = Annotated[bool, typer.Option("--git", help="git post-commit/merge/checkout/rewrite.")]
+ClaudeFlag = Annotated[bool, typer.Option("--claude", help="Claude Code settings.")]
+CodexFlag = Annotated[bool, typer.Option("--codex", help="Codex .codex/hooks.json.")]
+SharedFlag = Annotated[
+    bool,
+    typer.Option("--shared", help="Claude Code: the committed .claude/settings.json (whole team)."),
+]
+
+
+def _hooks(
+    action: str, repo: Path | None, git: bool, claude: bool, codex: bool, shared: bool
+) -> None:
+    from repomind.agenthooks import install as hooks
+
+    layout = _layout(repo)
+    if not (git or claude or codex):
+        git = claude = True
+    run = hooks.install if action == "install" else hooks.uninstall
+    for change in run(layout.root, git, claude, codex, shared):
+        typer.echo(f"{change.action:<10} {change.path}")
+
+
+@hooks_app.command("install")
+def hooks_install(
+    repo: RepoOption = None,
+    git: GitFlag = False,
+    claude: ClaudeFlag = False,
+    codex: CodexFlag = False,
+    shared: SharedFlag = False,
+) -> None:
+    """Add repomind's hooks (default: --git --claude), keeping every existing hook."""
+    _hooks("install", repo, git, claude, codex, shared)
+
+
+@hooks_app.command("uninstall")
+def hooks_uninstall(
+    repo: RepoOption = None,
+    git: GitFlag = False,
+    claude: ClaudeFlag = False,
+    codex: CodexFlag = False,
+    shared: SharedFlag = False,
+) -> None:
+    """Remove only what `hooks install` added (default: --git --claude)."""
+    _hooks("uninstall", repo, git, claude, codex, shared)
 
 
 @app.command()

@@ -7,6 +7,7 @@ nothing clears the bar. A hook must never break the agent, so every failure is s
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -23,6 +24,9 @@ EDIT_TOOLS = frozenset(
 )
 PROMPT_EVENTS = frozenset({"UserPromptSubmit", "BeforeAgent"})
 TOOL_EVENTS = frozenset({"PreToolUse", "PostToolUse", "BeforeTool", "AfterTool"})
+# The session is over (or about to be compacted): queue its transcript for `repomind reflect`.
+# SessionEnd has ~1.5 s: enqueue only, no work.
+END_EVENTS = frozenset({"SessionEnd", "PreCompact", "Stop", "AfterAgent"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +64,10 @@ def respond(raw: str) -> str | None:
     from repomind.store import Store
 
     cwd = payload.get("cwd") if isinstance(payload.get("cwd"), str) else os.getcwd()
+    if event in END_EVENTS:
+        with contextlib.suppress(RepomindError, OSError):
+            enqueue_session(Layout(find_root(Path(cwd))), event, payload)
+        return None
     try:
         layout = Layout(find_root(Path(cwd)))
         store = Store.open(layout.index_db, readonly=True)
@@ -246,3 +254,24 @@ class _SessionState:
 
         data = {"touched": sorted(self.touched), "reminded": sorted(self.reminded)}
         write_text_atomic(self.path, json.dumps(data, indent=1) + "\n")
+
+
+def enqueue_session(layout: Any, event: str, payload: dict[str, Any]) -> None:
+    """Append the finished session's transcript to the reflection queue (one JSON line)."""
+    transcript = payload.get("transcript_path")
+    if not isinstance(transcript, str) or not transcript:
+        return
+    entry = {
+        "event": event,
+        "session_id": str(payload.get("session_id") or ""),
+        "transcript_path": transcript,
+    }
+    layout.state.mkdir(parents=True, exist_ok=True)
+    line = (json.dumps(entry, sort_keys=True) + "\n").encode("utf-8")
+    fd = os.open(
+        layout.state / "reflect-queue.jsonl", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644
+    )
+    try:
+        os.write(fd, line)  # one small O_APPEND write: concurrent hooks never interleave
+    finally:
+        os.close(fd)

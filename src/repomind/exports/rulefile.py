@@ -74,6 +74,13 @@ def plan(root: Path, target: Target, content: str) -> tuple[Outcome, bytes | Non
     return Outcome(target.path, "created" if raw is None else "updated", diff=diff), new
 
 
+def has_block(root: Path, target: Target) -> bool:
+    try:
+        return b"<!-- repomind:begin " + BLOCK.encode() in (root / target.path).read_bytes()
+    except OSError:
+        return False
+
+
 def apply(root: Path, outcome: Outcome, data: bytes) -> Outcome:
     path = root / outcome.path
     if path.exists() and not os.access(path, os.W_OK):

@@ -31,6 +31,7 @@ def export_rules(
     config: Config,
     requested: list[str],
     write: bool = True,
+    refresh_only: bool = False,
 ) -> ExportReport:
     """Plan every target and, when `write`, apply the changes. Never writes outside the repo."""
     from repomind import gitrepo
@@ -42,6 +43,8 @@ def export_rules(
     rules = strongest_rules(store, config.memory, indexed)
     outcomes = []
     for target in chosen_targets(layout.root, config.export.targets, requested):
+        if refresh_only and not rulefile.has_block(layout.root, target):
+            continue  # git hooks refresh blocks a human exported; they never create files
         budget = min(config.export.max_chars, target.max_chars)
         outcome, data = rulefile.plan(layout.root, target, render_rules(facts, rules, budget))
         if write and data is not None:
