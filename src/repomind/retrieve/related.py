@@ -65,11 +65,9 @@ def related_files(
     store: Store, path: str, limit: int = 10, weights: RelatedWeights = DEFAULT_WEIGHTS
 ) -> list[Related]:
     """Files related to `path`, best first. Raises UsageError when `path` is not indexed."""
-    files = store.files()
-    row = files.get(path)
-    if row is None or row.skip is not None:
+    indexed = set(store.indexed_paths())
+    if path not in indexed:
         raise UsageError(f"not an indexed file: {path} (run `repomind index`, or check the path)")
-    indexed = {p for p, r in files.items() if r.skip is None}
     candidates = _candidates(store, path, indexed)
     scored = sorted(
         ((other, c.score(weights), c) for other, c in candidates.items()),
@@ -129,13 +127,15 @@ def _candidates(store: Store, path: str, indexed: set[str]) -> dict[str, _Candid
 
     stem = subject_stem(path)
     directory = split_name(path)[0]
+    prefix = f"{directory}/" if directory else ""
     for other in indexed:
         if other == path:
             continue
-        if stem and is_test_pair(path, other):
+        name = other.rpartition("/")[2].lower().replace("_", "").replace("-", "")
+        if stem and stem in name and is_test_pair(path, other):
             candidates[other].features["test_pair"] = 1.0
             candidates[other].reasons.append("test and code pair")
-        elif split_name(other)[0] == directory:
+        elif other.startswith(prefix) and "/" not in other[len(prefix) :]:
             candidates[other].features["same_dir"] = 1.0
             candidates[other].reasons.append("same directory")
 
