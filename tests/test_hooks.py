@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import time
+from pathlib import Path
+
+import pytest
 
 from conftest import GitRepo
 from repomind.agenthooks.install import CONTEXT_COMMAND
@@ -125,3 +129,53 @@ def test_session_end_enqueues_the_transcript_for_reflection(repo: GitRepo) -> No
         "session_id": "abc",
         "transcript_path": "/home/u/.claude/projects/x/abc.jsonl",
     }
+
+
+def test_memory_and_rule_files_merge_without_conflict_markers(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    repo.commit(
+        "init",
+        {
+            "a.py": "def a():\n    return 1\n",
+            "b.py": "def b():\n    return 1\n",
+            "Makefile": "test:\n\tpytest\n",
+        },
+    )
+    assert repo.repomind("index", "-q").code == 0
+    assert repo.repomind("export", "-q").code == 0
+    assert repo.repomind("hooks", "install", "--git").code == 0
+    attributes = (repo.root / ".gitattributes").read_text()
+    assert "AGENTS.md merge=repomind" in attributes
+    assert ".repomind/memory/*.md merge=repomind" in attributes
+    (repo.root / "AGENTS.md").write_text(
+        "# Team rules\n\nintro\n\n" + (repo.root / "AGENTS.md").read_text() + "\noutro\n"
+    )
+    repo.commit("memory")
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.commit(
+        "feature work",
+        {"c.py": "def c():\n    return a()\n", "justfile": "lint:\n    ruff check .\n"},
+    )
+    assert repo.repomind("index", "-q").code == 0
+    assert repo.repomind("export", "-q").code == 0
+    agents = (repo.root / "AGENTS.md").read_text()
+    (repo.root / "AGENTS.md").write_text(agents.replace("intro\n", "intro from feature\n"))
+    repo.commit("feature memory")
+    repo.git("checkout", "-q", "main")
+    repo.commit(
+        "main work", {"d.py": "def d():\n    return b()\n", "tox.ini": "[tox]\nenvlist = py\n"}
+    )
+    assert repo.repomind("index", "-q").code == 0
+    assert repo.repomind("export", "-q").code == 0
+    agents = (repo.root / "AGENTS.md").read_text()
+    (repo.root / "AGENTS.md").write_text(agents.replace("outro\n", "outro from main\n"))
+    repo.commit("main memory")
+    repo.git("merge", "-q", "--no-edit", "feature")  # raises on a conflict
+    merged = (repo.root / "AGENTS.md").read_text()
+    assert "intro from feature" in merged and "outro from main" in merged
+    for path in [repo.root / "AGENTS.md", *(repo.root / ".repomind" / "memory").glob("*.md")]:
+        text = path.read_text()
+        assert "<<<<<<<" not in text and ">>>>>>>" not in text, path
+        assert text.count("<!-- repomind:begin") == text.count("<!-- repomind:end")

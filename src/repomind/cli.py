@@ -331,6 +331,14 @@ def hooks_uninstall(
     _hooks("uninstall", repo, git, claude, codex, shared)
 
 
+@app.command("merge-file", hidden=True)
+def merge_file_command(base: Path, ours: Path, theirs: Path) -> None:
+    """git merge driver for memory and rule files (set up by `hooks install --git`)."""
+    from repomind.agenthooks.merge import merge_file
+
+    raise typer.Exit(merge_file(base, ours, theirs))
+
+
 @app.command()
 def context() -> None:
     """What an agent hook injects: reads the hook's JSON on stdin, prints JSON or nothing."""

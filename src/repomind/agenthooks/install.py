@@ -46,7 +46,11 @@ class HookChange:
 def install(root: Path, git: bool, claude: bool, codex: bool, shared: bool) -> list[HookChange]:
     changes: list[HookChange] = []
     if git:
+        from repomind.agenthooks.merge import install_driver
+
         changes += [_install_git_hook(root, name) for name in GIT_HOOKS]
+        added = install_driver(root)
+        changes.append(HookChange(".gitattributes", "installed" if added else "unchanged"))
     if claude:
         changes.append(_edit_settings(root, _claude_settings(root, shared), CLAUDE_EVENTS, True))
     if codex:
@@ -57,7 +61,10 @@ def install(root: Path, git: bool, claude: bool, codex: bool, shared: bool) -> l
 def uninstall(root: Path, git: bool, claude: bool, codex: bool, shared: bool) -> list[HookChange]:
     changes: list[HookChange] = []
     if git:
+        from repomind.agenthooks.merge import uninstall_driver
+
         changes += [_uninstall_git_hook(root, name) for name in GIT_HOOKS]
+        uninstall_driver(root)
     if claude:
         changes.append(_edit_settings(root, _claude_settings(root, shared), CLAUDE_EVENTS, False))
     if codex:
