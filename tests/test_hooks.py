@@ -179,3 +179,41 @@ def test_memory_and_rule_files_merge_without_conflict_markers(
         text = path.read_text()
         assert "<<<<<<<" not in text and ">>>>>>>" not in text, path
         assert text.count("<!-- repomind:begin") == text.count("<!-- repomind:end")
+
+
+def test_gemini_settings_keep_other_keys(repo: GitRepo) -> None:
+    repo.commit("init", {"a.py": "x = 1\n"})
+    settings = repo.root / ".gemini" / "settings.json"
+    settings.parent.mkdir()
+    settings.write_text('{"theme": "dark"}\n')
+    assert repo.repomind("hooks", "install", "--gemini").code == 0
+    data = json.loads(settings.read_text())
+    assert data["theme"] == "dark"
+    assert set(data["hooks"]) == {
+        "SessionStart",
+        "BeforeAgent",
+        "BeforeTool",
+        "SessionEnd",
+        "PreCompress",
+    }
+    assert data["hooks"]["BeforeTool"][0]["matcher"] == "write_file|replace"
+    assert repo.repomind("hooks", "uninstall", "--gemini").code == 0
+    assert json.loads(settings.read_text()) == {"theme": "dark"}
+
+
+def test_gemini_prompt_event_gets_context(repo: GitRepo) -> None:
+    repo.commit("init", {"src/models.py": "class Cart:\n    pass\n", "src/views.py": "x = 1\n"})
+    for i in range(3):
+        repo.commit(
+            f"c{i}", {"src/models.py": f"class Cart:\n    n = {i}\n", "src/views.py": f"x = {i}\n"}
+        )
+    assert repo.repomind("index", "-q").code == 0
+    payload = {
+        "hook_event_name": "BeforeAgent",
+        "cwd": str(repo.root),
+        "session_id": "g",
+        "prompt": "Rename `Cart` in src/models.py",
+    }
+    out = json.loads(repo.repomind("context", stdin=json.dumps(payload)).out)
+    assert out["hookSpecificOutput"]["hookEventName"] == "BeforeAgent"
+    assert "usually changes with `src/views.py`" in out["hookSpecificOutput"]["additionalContext"]

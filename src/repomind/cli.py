@@ -288,6 +288,7 @@ app.add_typer(hooks_app, name="hooks")
 GitFlag = Annotated[bool, typer.Option("--git", help="git post-commit/merge/checkout/rewrite.")]
 ClaudeFlag = Annotated[bool, typer.Option("--claude", help="Claude Code settings.")]
 CodexFlag = Annotated[bool, typer.Option("--codex", help="Codex .codex/hooks.json.")]
+GeminiFlag = Annotated[bool, typer.Option("--gemini", help="Gemini CLI .gemini/settings.json.")]
 SharedFlag = Annotated[
     bool,
     typer.Option("--shared", help="Claude Code: the committed .claude/settings.json (whole team)."),
@@ -295,15 +296,21 @@ SharedFlag = Annotated[
 
 
 def _hooks(
-    action: str, repo: Path | None, git: bool, claude: bool, codex: bool, shared: bool
+    action: str,
+    repo: Path | None,
+    git: bool,
+    claude: bool,
+    codex: bool,
+    shared: bool,
+    gemini: bool,
 ) -> None:
     from repomind.agenthooks import install as hooks
 
     layout = _layout(repo)
-    if not (git or claude or codex):
+    if not (git or claude or codex or gemini):
         git = claude = True
     run = hooks.install if action == "install" else hooks.uninstall
-    for change in run(layout.root, git, claude, codex, shared):
+    for change in run(layout.root, git, claude, codex, shared, gemini):
         typer.echo(f"{change.action:<10} {change.path}")
 
 
@@ -313,10 +320,11 @@ def hooks_install(
     git: GitFlag = False,
     claude: ClaudeFlag = False,
     codex: CodexFlag = False,
+    gemini: GeminiFlag = False,
     shared: SharedFlag = False,
 ) -> None:
     """Add repomind's hooks (default: --git --claude), keeping every existing hook."""
-    _hooks("install", repo, git, claude, codex, shared)
+    _hooks("install", repo, git, claude, codex, shared, gemini)
 
 
 @hooks_app.command("uninstall")
@@ -325,10 +333,11 @@ def hooks_uninstall(
     git: GitFlag = False,
     claude: ClaudeFlag = False,
     codex: CodexFlag = False,
+    gemini: GeminiFlag = False,
     shared: SharedFlag = False,
 ) -> None:
     """Remove only what `hooks install` added (default: --git --claude)."""
-    _hooks("uninstall", repo, git, claude, codex, shared)
+    _hooks("uninstall", repo, git, claude, codex, shared, gemini)
 
 
 @app.command("merge-file", hidden=True)

@@ -26,7 +26,7 @@ PROMPT_EVENTS = frozenset({"UserPromptSubmit", "BeforeAgent"})
 TOOL_EVENTS = frozenset({"PreToolUse", "PostToolUse", "BeforeTool", "AfterTool"})
 # The session is over (or about to be compacted): queue its transcript for `repomind reflect`.
 # SessionEnd has ~1.5 s: enqueue only, no work.
-END_EVENTS = frozenset({"SessionEnd", "PreCompact", "Stop", "AfterAgent"})
+END_EVENTS = frozenset({"SessionEnd", "PreCompact", "PreCompress", "Stop"})
 
 
 @dataclass(frozen=True, slots=True)

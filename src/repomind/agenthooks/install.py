@@ -35,6 +35,14 @@ CLAUDE_EVENTS: dict[str, str | None] = {
     "PreCompact": None,
 }
 CODEX_EVENTS: dict[str, str | None] = {"SessionStart": None, "UserPromptSubmit": None, "Stop": None}
+# Gemini CLI (project .gemini/settings.json): BeforeAgent is its prompt event.
+GEMINI_EVENTS: dict[str, str | None] = {
+    "SessionStart": None,
+    "BeforeAgent": None,
+    "BeforeTool": "write_file|replace",
+    "SessionEnd": None,
+    "PreCompress": None,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +51,9 @@ class HookChange:
     action: str  # installed | removed | unchanged
 
 
-def install(root: Path, git: bool, claude: bool, codex: bool, shared: bool) -> list[HookChange]:
+def install(
+    root: Path, git: bool, claude: bool, codex: bool, shared: bool, gemini: bool = False
+) -> list[HookChange]:
     changes: list[HookChange] = []
     if git:
         from repomind.agenthooks.merge import install_driver
@@ -55,10 +65,16 @@ def install(root: Path, git: bool, claude: bool, codex: bool, shared: bool) -> l
         changes.append(_edit_settings(root, _claude_settings(root, shared), CLAUDE_EVENTS, True))
     if codex:
         changes.append(_edit_settings(root, root / ".codex" / "hooks.json", CODEX_EVENTS, True))
+    if gemini:
+        changes.append(
+            _edit_settings(root, root / ".gemini" / "settings.json", GEMINI_EVENTS, True)
+        )
     return changes
 
 
-def uninstall(root: Path, git: bool, claude: bool, codex: bool, shared: bool) -> list[HookChange]:
+def uninstall(
+    root: Path, git: bool, claude: bool, codex: bool, shared: bool, gemini: bool = False
+) -> list[HookChange]:
     changes: list[HookChange] = []
     if git:
         from repomind.agenthooks.merge import uninstall_driver
@@ -69,6 +85,10 @@ def uninstall(root: Path, git: bool, claude: bool, codex: bool, shared: bool) ->
         changes.append(_edit_settings(root, _claude_settings(root, shared), CLAUDE_EVENTS, False))
     if codex:
         changes.append(_edit_settings(root, root / ".codex" / "hooks.json", CODEX_EVENTS, False))
+    if gemini:
+        changes.append(
+            _edit_settings(root, root / ".gemini" / "settings.json", GEMINI_EVENTS, False)
+        )
     return changes
 
 
