@@ -146,3 +146,34 @@ def test_unknown_target_is_a_usage_error(repo: GitRepo) -> None:
     _project(repo)
     result = repo.repomind("export", "-t", "emacs")
     assert result.code == 2 and "unknown export target emacs" in result.err
+
+
+def test_path_scoped_rules_for_areas_with_their_own_couplings(repo: GitRepo) -> None:
+    files = {f"src/api/m{i}.py": "x = 0\n" for i in range(6)}
+    files |= {f"docs/p{i}.md": "# p\n" for i in range(6)}
+    repo.commit("init", files)
+    for n in range(4):
+        repo.commit(f"api {n}", {f"src/api/m{i}.py": f"x = {n}\n" for i in range(6)})
+        repo.commit(f"docs {n}", {f"docs/p{i}.md": f"# p{n}\n" for i in range(6)})
+    assert repo.repomind("index", "-q").code == 0
+    (repo.root / ".cursor").mkdir()
+    (repo.root / ".claude" / "rules").mkdir(parents=True)
+    human = repo.root / ".claude" / "rules" / "mine.md"
+    human.write_text("---\npaths:\n  - src/**\n---\nmine\n")
+    stale = repo.root / ".claude" / "rules" / "repomind-gone.md"
+    stale.write_text("<!-- repomind:begin rules -->\nold\n<!-- repomind:end rules -->\n")
+    result = repo.repomind("export", "-t", "claude", "-t", "cursor", "-t", "copilot")
+    assert result.code == 0, result.err
+    claude = (repo.root / ".claude" / "rules" / "repomind-src-api.md").read_text()
+    assert split_frontmatter(claude).fields == {"paths": ["src/api/**"]}
+    assert "`src/api/m" in claude and "docs/" not in claude.split("---")[2]
+    cursor = split_frontmatter((repo.root / ".cursor/rules/repomind-docs.mdc").read_text()).fields
+    assert cursor["globs"] == "docs/**" and cursor["alwaysApply"] is False
+    copilot = (repo.root / ".github/instructions/repomind-src-api.instructions.md").read_text()
+    assert split_frontmatter(copilot).fields == {"applyTo": "src/api/**"}
+    assert not stale.exists() and "removed      .claude/rules/repomind-gone.md" in result.out
+    assert human.read_text() == "---\npaths:\n  - src/**\n---\nmine\n"
+    assert (
+        repo.repomind("export", "--check", "-t", "claude", "-t", "cursor", "-t", "copilot").code
+        == 0
+    )

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from repomind.config import Config
 from repomind.exports import rulefile
-from repomind.exports.content import render_rules
-from repomind.exports.targets import chosen_targets
+from repomind.exports.content import MAX_RULES, render_rules
+from repomind.exports.scoped import (
+    SCOPED_DIRS,
+    render_scoped,
+    scoped_rules,
+    scoped_target,
+    stale_scoped_files,
+)
+from repomind.exports.targets import Target, chosen_targets
 from repomind.layout import Layout
 from repomind.store import Store
 
@@ -18,7 +26,7 @@ class ExportReport:
 
     @property
     def stale(self) -> list[rulefile.Outcome]:
-        return [o for o in self.outcomes if o.status in ("created", "updated")]
+        return [o for o in self.outcomes if o.status in ("created", "updated", "stale")]
 
     @property
     def errors(self) -> list[rulefile.Outcome]:
@@ -42,12 +50,31 @@ def export_rules(
     indexed = {p for p, row in store.files().items() if row.skip is None}
     rules = strongest_rules(store, config.memory, indexed)
     outcomes = []
-    for target in chosen_targets(layout.root, config.export.targets, requested):
+    targets = chosen_targets(layout.root, config.export.targets, requested)
+    planned: list[tuple[Target, str]] = []
+    for target in targets:
+        budget = min(config.export.max_chars, target.max_chars)
+        planned.append((target, render_rules(facts, rules, budget)))
+    # Knowledge specific to one part of the tree goes to path-scoped files.
+    shown = {(r.a, r.b) for r in rules[:MAX_RULES]}
+    more = strongest_rules(store, dataclasses.replace(config.memory, cochange_rules=500), indexed)
+    areas = scoped_rules(more, shown)
+    kinds = [t.name for t in targets if t.name in SCOPED_DIRS]
+    for kind in kinds:
+        for area, lines in areas.items():
+            planned.append((scoped_target(kind, area), render_scoped(area, lines)))
+    for target, content in planned:
         if refresh_only and not rulefile.has_block(layout.root, target):
             continue  # git hooks refresh blocks a human exported; they never create files
-        budget = min(config.export.max_chars, target.max_chars)
-        outcome, data = rulefile.plan(layout.root, target, render_rules(facts, rules, budget))
+        outcome, data = rulefile.plan(layout.root, target, content)
         if write and data is not None:
             outcome = rulefile.apply(layout.root, outcome, data)
         outcomes.append(outcome)
+    wanted = {t.path for t, _ in planned}
+    for rel in stale_scoped_files(layout.root, kinds, wanted):
+        if write and not refresh_only:
+            (layout.root / rel).unlink()
+        outcomes.append(
+            rulefile.Outcome(rel, "removed" if write else "stale", "area no longer needs it")
+        )
     return ExportReport(tuple(outcomes))
