@@ -177,3 +177,21 @@ def test_path_scoped_rules_for_areas_with_their_own_couplings(repo: GitRepo) -> 
         repo.repomind("export", "--check", "-t", "claude", "-t", "cursor", "-t", "copilot").code
         == 0
     )
+
+
+def test_init_detects_or_takes_the_agents_and_can_install_hooks(repo: GitRepo) -> None:
+    repo.commit("init", {"a.py": "x = 1\n", "CLAUDE.md": "# notes\n"})
+    result = repo.repomind("init", "--hooks")
+    assert result.code == 0, result.err
+    assert "rule files for: agents, claude (detected" in result.out
+    config = yaml.safe_load((repo.root / ".repomind" / "config.yaml").read_text())
+    assert config["export"]["targets"] == ["agents", "claude"]
+    assert (repo.root / ".git" / "hooks" / "post-commit").exists()
+    assert (repo.root / ".claude" / "settings.local.json").exists()
+    other = GitRepo(repo.root.parent / "other")
+    other.commit("init", {"a.py": "x = 1\n"})
+    assert other.repomind("init", "--agents", "cursor,copilot").code == 0
+    config = yaml.safe_load((other.root / ".repomind" / "config.yaml").read_text())
+    assert config["export"]["targets"] == ["cursor", "copilot"]
+    bad = GitRepo(repo.root.parent / "bad")
+    assert bad.repomind("init", "--agents", "vim").code == 2

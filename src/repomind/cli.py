@@ -48,19 +48,46 @@ def _print_json(data: Any) -> None:
 
 
 @app.command()
-def init(repo: RepoOption = None, quiet: QuietOption = False) -> None:
-    """Create .repomind/ (config with every default, ignore rules). Safe to run twice."""
+def init(
+    repo: RepoOption = None,
+    agents: Annotated[
+        str | None,
+        typer.Option(
+            "--agents",
+            help="Comma-separated rule-file targets (agents,claude,cursor,copilot,gemini,"
+            "windsurf,cline); default: detected from the repository.",
+        ),
+    ] = None,
+    hooks: Annotated[
+        bool, typer.Option("--hooks", help="Also install git hooks and the agents' hooks.")
+    ] = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Create .repomind/ (config with every setting, ignore rules). Safe to run twice."""
+    from repomind.exports.targets import chosen_targets, detect_targets
     from repomind.init import init_repo
 
     layout = _layout(repo)
     _config(layout)  # an existing config must be valid
-    report = init_repo(layout)
+    requested = [a.strip() for a in agents.split(",") if a.strip()] if agents else []
+    chosen = (
+        [t.name for t in chosen_targets(layout.root, [], requested)]
+        if requested
+        else (detect_targets(layout.root))
+    )
+    report = init_repo(layout, chosen)
     if not quiet:
         for path in report.created:
             typer.echo(f"created {path}")
         for path in report.kept:
             typer.echo(f"kept    {path} (already there)")
-        typer.echo("next: repomind index")
+        if report.created:
+            how = "chosen" if requested else "detected"
+            typer.echo(f"rule files for: {', '.join(chosen)} ({how}; edit export.targets)")
+    if hooks:
+        _hooks("install", repo, True, "claude" in chosen, False, False, "gemini" in chosen)
+    if not quiet:
+        typer.echo("next: repomind index && repomind export")
 
 
 @app.command()

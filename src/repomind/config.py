@@ -86,8 +86,9 @@ SECTION_DOCS = {
 }
 
 
-def default_config_text() -> str:
-    """The config file `repomind init` writes: every setting with its default and a comment."""
+def default_config_text(export_targets: list[str] | None = None) -> str:
+    """The config file `repomind init` writes: every setting with its default and a comment
+    (`export_targets`: the agents chosen or detected at init, instead of [])."""
     lines = [
         "# repomind settings. Every setting is listed with its default; edit freely.",
         "# Env variables override these: REPOMIND_<SECTION>_<KEY>, e.g. REPOMIND_INDEX_WORKERS=2",
@@ -98,6 +99,8 @@ def default_config_text() -> str:
         obj = getattr(Config(), section.name)
         for f in fields(obj):
             value = _yaml_scalar(getattr(obj, f.name))
+            if (section.name, f.name) == ("export", "targets") and export_targets is not None:
+                value = _yaml_scalar(export_targets)
             lines.append(f"  {f.name}: {value}  # {f.metadata['doc']}")
     return "\n".join(lines) + "\n"
 

@@ -21,11 +21,15 @@ class InitReport:
     kept: tuple[str, ...]
 
 
-def init_repo(layout: Layout) -> InitReport:
-    """Create what is missing; never overwrite a file a human may have edited."""
+def init_repo(layout: Layout, agents: list[str]) -> InitReport:
+    """Create what is missing; never overwrite a file a human may have edited.
+
+    `agents`: the rule-file targets to record in the new config.
+    """
     created: list[str] = []
     kept: list[str] = []
-    for path, text in ((layout.config, default_config_text()), (layout.gitignore, GITIGNORE_TEXT)):
+    config_text = default_config_text(export_targets=agents)
+    for path, text in ((layout.config, config_text), (layout.gitignore, GITIGNORE_TEXT)):
         rel = path.relative_to(layout.root).as_posix()
         if path.exists():
             kept.append(rel)
