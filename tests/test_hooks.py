@@ -217,3 +217,20 @@ def test_gemini_prompt_event_gets_context(repo: GitRepo) -> None:
     out = json.loads(repo.repomind("context", stdin=json.dumps(payload)).out)
     assert out["hookSpecificOutput"]["hookEventName"] == "BeforeAgent"
     assert "usually changes with `src/views.py`" in out["hookSpecificOutput"]["additionalContext"]
+
+
+def test_codex_feature_flag_is_added_and_removed_line_by_line(repo: GitRepo) -> None:
+    repo.commit("init", {"a.py": "x = 1\n"})
+    config = repo.root / ".codex" / "config.toml"
+    config.parent.mkdir()
+    original = '# my codex\nmodel = "gpt-5"\n\n[features]\nweb_search = true\n'
+    config.write_text(original)
+    assert repo.repomind("hooks", "install", "--codex").code == 0
+    import tomllib
+
+    assert tomllib.loads(config.read_text())["features"] == {
+        "web_search": True,
+        "codex_hooks": True,
+    }
+    assert repo.repomind("hooks", "uninstall", "--codex").code == 0
+    assert config.read_text() == original

@@ -65,6 +65,7 @@ def install(
         changes.append(_edit_settings(root, _claude_settings(root, shared), CLAUDE_EVENTS, True))
     if codex:
         changes.append(_edit_settings(root, root / ".codex" / "hooks.json", CODEX_EVENTS, True))
+        changes.append(_codex_feature(root, True))
     if gemini:
         changes.append(
             _edit_settings(root, root / ".gemini" / "settings.json", GEMINI_EVENTS, True)
@@ -85,11 +86,49 @@ def uninstall(
         changes.append(_edit_settings(root, _claude_settings(root, shared), CLAUDE_EVENTS, False))
     if codex:
         changes.append(_edit_settings(root, root / ".codex" / "hooks.json", CODEX_EVENTS, False))
+        changes.append(_codex_feature(root, False))
     if gemini:
         changes.append(
             _edit_settings(root, root / ".gemini" / "settings.json", GEMINI_EVENTS, False)
         )
     return changes
+
+
+CODEX_FEATURE = "codex_hooks = true  # added by repomind hooks install"
+
+
+def _codex_feature(root: Path, add: bool) -> HookChange:
+    """Codex reads hooks only behind `[features] codex_hooks = true` in .codex/config.toml.
+    A line-level edit keeps the human's TOML (comments, order) exactly as it is."""
+    path = root / ".codex" / "config.toml"
+    rel = _rel(root, path)
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    lines = text.splitlines(keepends=True)
+    if add:
+        if any(line.split("#")[0].strip().startswith("codex_hooks") for line in lines):
+            return HookChange(rel, "unchanged")  # the human already decided
+        header = next((i for i, line in enumerate(lines) if line.strip() == "[features]"), None)
+        if header is None:
+            sep = (
+                ""
+                if not text or text.endswith("\n\n")
+                else ("\n" if text.endswith("\n") else "\n\n")
+            )
+            text = text + sep + "[features]\n" + CODEX_FEATURE + "\n"
+        else:
+            lines.insert(header + 1, CODEX_FEATURE + "\n")
+            text = "".join(lines)
+        write_text_atomic(path, text)
+        return HookChange(rel, "installed")
+    kept = [line for line in lines if line.rstrip("\n") != CODEX_FEATURE]
+    if kept == lines:
+        return HookChange(rel, "unchanged")
+    remaining = "".join(kept)
+    if remaining.strip() in ("", "[features]"):
+        path.unlink()
+    else:
+        write_text_atomic(path, remaining)
+    return HookChange(rel, "removed")
 
 
 def _claude_settings(root: Path, shared: bool) -> Path:
