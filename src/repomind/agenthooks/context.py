@@ -167,25 +167,20 @@ def session_digest(memory: _Memory) -> str | None:
 
 def prompt_context(memory: _Memory, prompt: str) -> str | None:
     """Files the prompt names (by path or as code) and their partners; silent otherwise."""
-    from repomind.errors import UsageError
-    from repomind.retrieve.query import query_files
+    from repomind.retrieve.query import NAMED_FILE, named_in_text
 
-    try:
-        hits = query_files(memory.store, prompt[:20000], 10)
-    except UsageError:
+    found: dict[str, list[str]] = {}
+    for path, _share, reason in named_in_text(memory.store, prompt[:20000], memory.indexed):
+        found.setdefault(path, []).append(reason)
+    if not found:
         return None
-    named = [
-        h
-        for h in hits
-        if any(r == "named in the task" or r.startswith("defines ") for r in h.reasons)
-    ][:PROMPT_FILES]
-    if not named:
-        return None
+    # Files named outright first, then those defining the most of what the prompt names.
+    ranked = sorted(found.items(), key=lambda kv: (NAMED_FILE not in kv[1], -len(kv[1]), kv[0]))
     lines = ["repomind memory for the files this prompt concerns:"]
-    for hit in named:
-        what = ", ".join(r for r in hit.reasons if r.startswith("defines "))
-        line = f"- `{hit.path}`" + (f" ({what})" if what else "")
-        partners = memory.strong_partners(hit.path, PARTNERS)
+    for path, reasons in ranked[:PROMPT_FILES]:
+        what = ", ".join(r for r in reasons if r != NAMED_FILE)
+        line = f"- `{path}`" + (f" ({what})" if what else "")
+        partners = memory.strong_partners(path, PARTNERS)
         if partners:
             line += "; usually changes with " + ", ".join(
                 f"`{p.path}` ({p.together} of {p.commits} commits)" for p in partners

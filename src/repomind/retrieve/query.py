@@ -102,16 +102,10 @@ def query_files(
                 scores[path].total += weights.lexical * relevance / best
                 scores[path].reasons.append("matches the words of the task")
 
-    for path in _named_files(text, indexed):
-        scores[path].total += weights.named_file
-        scores[path].reasons.append("named in the task")
-    for name, places in store.definers_of(_named_identifiers(text)).items():
-        paths = sorted({p for p, _, _ in places})
-        if len(paths) > MAX_DEFINERS:
-            continue
-        for path in paths:
-            scores[path].total += weights.named_symbol / len(paths)
-            scores[path].reasons.append(f"defines {name}")
+    for path, share, reason in named_in_text(store, text, indexed):
+        weight = weights.named_file if reason == NAMED_FILE else weights.named_symbol
+        scores[path].total += weight * share
+        scores[path].reasons.append(reason)
 
     if not scores:
         return []
@@ -124,6 +118,23 @@ def query_files(
         Hit(p, round(s.total, 6), tuple(dict.fromkeys(s.reasons)), symbols.get(p, ()))
         for p, s in ranked
     ]
+
+
+NAMED_FILE = "named in the task"
+
+
+def named_in_text(
+    store: Store, text: str, indexed: set[str] | None = None
+) -> list[tuple[str, float, str]]:
+    """(path, share, reason) for files the text names by path, or whose definitions it names
+    as code; a definition found in several files is shared among them (at most 5)."""
+    indexed = set(store.indexed_paths()) if indexed is None else indexed
+    out = [(path, 1.0, NAMED_FILE) for path in sorted(_named_files(text, indexed))]
+    for name, places in sorted(store.definers_of(_named_identifiers(text)).items()):
+        paths = sorted({p for p, _, _ in places})
+        if len(paths) <= MAX_DEFINERS:
+            out += [(path, 1.0 / len(paths), f"defines {name}") for path in paths]
+    return out
 
 
 def _named_identifiers(text: str) -> set[str]:
