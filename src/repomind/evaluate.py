@@ -29,12 +29,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from repomind import gitrepo
 from repomind.config import load_config
 from repomind.errors import UsageError
 from repomind.layout import Layout, find_root
+from repomind.progress import Progress, Silent
 from repomind.scan import PathFilter
 from repomind.store import Store
 
@@ -52,19 +53,6 @@ QueryFn = Callable[[Store, str, int], Sequence[Any]]
 Ranker = tuple[RelatedFn | None, QueryFn | None]  # None: the ranker does not do that task
 
 _TOKEN = re.compile(r"[^\W_]+")  # close to FTS5's unicode61: runs of letters and digits
-
-
-class Progress(Protocol):
-    def stage(self, name: str, total: int | None = None) -> None: ...
-    def advance(self, n: int = 1) -> None: ...
-
-
-class _Silent:
-    def stage(self, name: str, total: int | None = None) -> None:
-        pass
-
-    def advance(self, n: int = 1) -> None:
-        pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +170,7 @@ def eval_workspace(
     if commits < 1:
         raise UsageError(f"--commits must be at least 1, got {commits}")
     started = time.perf_counter()
-    progress = progress or _Silent()
+    progress = progress or Silent()
     layout = Layout(find_root(root))
     root = layout.root
     config = load_config(layout.config)
@@ -281,7 +269,7 @@ def score(
 ) -> EvalReport:
     """Score `rankers` (default: repomind's) and the baselines on the workspace's queries."""
     started = time.perf_counter()
-    progress = progress or _Silent()
+    progress = progress or Silent()
     rankers = default_rankers() if rankers is None else rankers
     clash = sorted(set(rankers) & set(BASELINES)) if baselines else []
     if clash:

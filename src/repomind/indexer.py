@@ -10,7 +10,6 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
 
 from repomind import gitrepo
 from repomind.config import Config
@@ -18,6 +17,7 @@ from repomind.errors import OperationError
 from repomind.graph import GraphChange, GraphReport
 from repomind.layout import Layout
 from repomind.parse import ParsedFile
+from repomind.progress import Progress, Silent
 from repomind.scan import Candidate, PathFilter, content_skip_reason, scan
 from repomind.searchdoc import refresh_search
 from repomind.store import FileRow, Store
@@ -25,19 +25,6 @@ from repomind.store import FileRow, Store
 _WORDS = re.compile(r"[A-Za-z_][A-Za-z0-9_]+")
 IN_PROCESS_LIMIT = 48  # fewer files than this are parsed without starting worker processes
 TEXT_DOC_CHARS = 16000  # text of non-code files (docs, manifests, CI) kept for search
-
-
-class Progress(Protocol):
-    def stage(self, name: str, total: int | None = None) -> None: ...
-    def advance(self, n: int = 1) -> None: ...
-
-
-class _Silent:
-    def stage(self, name: str, total: int | None = None) -> None:
-        pass
-
-    def advance(self, n: int = 1) -> None:
-        pass
 
 
 class _Timed:
@@ -105,7 +92,7 @@ def run_index(
     from repomind.locking import index_lock
 
     started = time.perf_counter()
-    progress = _Timed(progress or _Silent())
+    progress = _Timed(progress or Silent())
     ensure_private_dirs(layout)
     with index_lock(layout):
         store = Store.open(layout.index_db)

@@ -380,6 +380,14 @@ class Store:
         )
         return self._by_paths(sql, paths, "f.path")
 
+    def references_to(self, names: Iterable[str]) -> Iterator[tuple[str, str, int]]:
+        """(path, name, count) for uses of the given names in indexed files."""
+        sql = (
+            "SELECT f.path, r.name, r.count FROM refs r JOIN files f ON f.hash = r.hash "
+            "WHERE f.skip IS NULL"
+        )
+        return self._by_paths(sql, names, "r.name")
+
     def file_extras(self) -> dict[str, tuple[str, dict[str, str]]]:
         rows = self.conn.execute(
             "SELECT f.path, b.language, b.extra FROM files f JOIN blobs b ON b.hash = f.hash "

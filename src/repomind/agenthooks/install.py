@@ -54,43 +54,36 @@ class HookChange:
 def install(
     root: Path, git: bool, claude: bool, codex: bool, shared: bool, gemini: bool = False
 ) -> list[HookChange]:
-    changes: list[HookChange] = []
-    if git:
-        from repomind.agenthooks.merge import install_driver
-
-        changes += [_install_git_hook(root, name) for name in GIT_HOOKS]
-        added = install_driver(root)
-        changes.append(HookChange(".gitattributes", "installed" if added else "unchanged"))
-    if claude:
-        changes.append(_edit_settings(root, _claude_settings(root, shared), CLAUDE_EVENTS, True))
-    if codex:
-        changes.append(_edit_settings(root, root / ".codex" / "hooks.json", CODEX_EVENTS, True))
-        changes.append(_codex_feature(root, True))
-    if gemini:
-        changes.append(
-            _edit_settings(root, root / ".gemini" / "settings.json", GEMINI_EVENTS, True)
-        )
-    return changes
+    return _apply(root, True, git, claude, codex, shared, gemini)
 
 
 def uninstall(
     root: Path, git: bool, claude: bool, codex: bool, shared: bool, gemini: bool = False
 ) -> list[HookChange]:
+    return _apply(root, False, git, claude, codex, shared, gemini)
+
+
+def _apply(
+    root: Path, add: bool, git: bool, claude: bool, codex: bool, shared: bool, gemini: bool
+) -> list[HookChange]:
+    from repomind.agenthooks.merge import install_driver, uninstall_driver
+
     changes: list[HookChange] = []
     if git:
-        from repomind.agenthooks.merge import uninstall_driver
-
-        changes += [_uninstall_git_hook(root, name) for name in GIT_HOOKS]
-        uninstall_driver(root)
+        edit = _install_git_hook if add else _uninstall_git_hook
+        changes += [edit(root, name) for name in GIT_HOOKS]
+        if add:
+            added = install_driver(root)
+            changes.append(HookChange(".gitattributes", "installed" if added else "unchanged"))
+        else:
+            uninstall_driver(root)
     if claude:
-        changes.append(_edit_settings(root, _claude_settings(root, shared), CLAUDE_EVENTS, False))
+        changes.append(_edit_settings(root, _claude_settings(root, shared), CLAUDE_EVENTS, add))
     if codex:
-        changes.append(_edit_settings(root, root / ".codex" / "hooks.json", CODEX_EVENTS, False))
-        changes.append(_codex_feature(root, False))
+        changes.append(_edit_settings(root, root / ".codex" / "hooks.json", CODEX_EVENTS, add))
+        changes.append(_codex_feature(root, add))
     if gemini:
-        changes.append(
-            _edit_settings(root, root / ".gemini" / "settings.json", GEMINI_EVENTS, False)
-        )
+        changes.append(_edit_settings(root, root / ".gemini" / "settings.json", GEMINI_EVENTS, add))
     return changes
 
 

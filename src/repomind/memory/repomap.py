@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
 
 from repomind.store import Store, SymbolRow
 from repomind.textutil import estimate_tokens
@@ -68,11 +67,11 @@ def _symbol_importance(
         return {}
     rank = store.rank()
     definers: dict[str, set[str]] = defaultdict(set)
-    for name, path in _definers_of(store, names):
+    for name, path in store.definitions(names):
         definers[name].add(path)
     names = [n for n in names if len(definers.get(n, ())) <= MAX_DEFINERS]
     scores: dict[tuple[str, str], float] = defaultdict(float)
-    for src, name, count in _refs_for_names(store, names):
+    for src, name, count in store.references_to(names):
         files = definers.get(name, set())
         if not files or len(files) > MAX_DEFINERS:
             continue
@@ -81,28 +80,6 @@ def _symbol_importance(
             if dst != src:
                 scores[(dst, name)] += share
     return scores
-
-
-def _definers_of(store: Store, names: list[str]) -> Iterator[tuple[str, str]]:
-    for i in range(0, len(names), 500):
-        chunk = names[i : i + 500]
-        marks = ",".join("?" * len(chunk))
-        yield from store.conn.execute(
-            "SELECT DISTINCT s.name, f.path FROM symbols s JOIN files f ON f.hash = s.hash "
-            f"WHERE f.skip IS NULL AND s.name IN ({marks})",
-            chunk,
-        )
-
-
-def _refs_for_names(store: Store, names: list[str]) -> Iterator[tuple[str, str, int]]:
-    for i in range(0, len(names), 500):
-        chunk = names[i : i + 500]
-        marks = ",".join("?" * len(chunk))
-        yield from store.conn.execute(
-            "SELECT f.path, r.name, r.count FROM refs r JOIN files f ON f.hash = r.hash "
-            f"WHERE f.skip IS NULL AND r.name IN ({marks})",
-            chunk,
-        )
 
 
 def _render_file(
