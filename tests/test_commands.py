@@ -1548,3 +1548,18 @@ def test_python_tool_configs_in_their_own_files(tmp_path: Path) -> None:
         "type checker: mypy (strict), pyright (strict)",
         "line length 120 (flake8)",
     )
+
+
+def test_tox_default_envs_rank_above_opt_in_envs(tmp_path: Path) -> None:
+    facts = detect(
+        tmp_path,
+        {
+            "pyproject.toml": (
+                '[tool.tox]\nenv_list = ["py3.12", "style"]\n'
+                '[tool.tox.env_run_base]\ncommands = [["pytest"]]\n'
+                '[tool.tox.env.random]\ncommands = [["pytest", "-p", "random"]]\n'
+            )
+        },
+    )
+    tests = [c.command for c in facts.commands if c.kind == "test"]
+    assert tests.index("tox -e py3.12") < tests.index("tox -e random")

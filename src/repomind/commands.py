@@ -1320,6 +1320,7 @@ def _tox(ctx: _Ctx) -> None:
 def _tox_ini(ctx: _Ctx, cfg: configparser.ConfigParser, rel: str, main: str, text: str) -> None:
     raw = cfg.get(main, "envlist", fallback="") or cfg.get(main, "env_list", fallback="")
     envs = [e for chunk in _split_top_level(raw) for e in _expand_braces(chunk) if e]
+    default = set(envs)  # what plain `tox` runs; other envs are opt-in and rank lower
     for section in cfg.sections():
         if section.startswith("testenv:") and "{" not in section:
             envs.append(section.split(":", 1)[1].strip())
@@ -1332,10 +1333,12 @@ def _tox_ini(ctx: _Ctx, cfg: configparser.ConfigParser, rel: str, main: str, tex
         line = _section_line(text, section) or envlist_line
         source = f"{rel}:{line}" if line and ":" not in rel and "#" not in rel else rel
         first = body.splitlines()[0] if body else ""
-        ctx.add(_tox_env_kind(env, body), f"tox -e {env}", source, _runs(first), tier=TIER_EXPLICIT)
+        tier = TIER_EXPLICIT if env in default or not default else TIER_INFERRED
+        ctx.add(_tox_env_kind(env, body), f"tox -e {env}", source, _runs(first), tier=tier)
 
 
 def _tox_toml(ctx: _Ctx, table: dict[str, Any], rel: str, prefix: str) -> None:
+    default = set(_strs(table.get("env_list")))  # what plain `tox` runs
     envs = _strs(table.get("env_list")) + sorted(_dict(table.get("env")))
     base = _tox_toml_commands(_dict(table.get("env_run_base")).get("commands"))
     for env in _dedupe(envs):
@@ -1346,7 +1349,8 @@ def _tox_toml(ctx: _Ctx, table: dict[str, Any], rel: str, prefix: str) -> None:
             else f"{rel}#{prefix}env_list"
         )
         first = body.splitlines()[0] if body else ""
-        ctx.add(_tox_env_kind(env, body), f"tox -e {env}", source, _runs(first), tier=TIER_EXPLICIT)
+        tier = TIER_EXPLICIT if env in default or not default else TIER_INFERRED
+        ctx.add(_tox_env_kind(env, body), f"tox -e {env}", source, _runs(first), tier=tier)
 
 
 def _tox_toml_commands(value: object) -> str:
