@@ -403,3 +403,17 @@ def test_incremental_graph_equals_a_full_rebuild(repo: GitRepo) -> None:
     assert not any("mod3" in s or "mod3" in d for s, d, _, _ in after_incremental)
     assert repo.repomind("index", "--full", "-q").code == 0
     assert _edges(repo) == after_incremental
+
+
+def test_damaged_history_is_a_warning_not_a_failure(repo: GitRepo) -> None:
+    _project(repo)
+    tree = repo.git("rev-parse", "HEAD~2^{tree}").strip()
+    obj = repo.root / ".git" / "objects" / tree[:2] / tree[2:]
+    obj.chmod(0o644)
+    obj.unlink()  # an object the history walk needs is gone (a damaged or partial clone)
+    result = repo.repomind("index")
+    assert result.code == 0, result.err
+    assert "warning: history not updated: git log failed" in result.err
+    assert (repo.root / ".repomind" / "memory" / "repo-map.md").exists()
+    status = json.loads(repo.repomind("status", "--json").out)
+    assert status["counts"]["files"] == 8

@@ -150,15 +150,22 @@ def _index(layout: Layout, config: Config, store: Store, progress: Progress) -> 
         if store.blob_count() > 2 * max(len(files), 1):
             store.collect_garbage()
         progress.stage("reading history")
-        from repomind.history import update_history
+        from repomind.history import HistoryReport, update_history
 
-        history = update_history(store, root, config.history)
+        try:
+            with store.savepoint():
+                history = update_history(store, root, config.history)
+        except OperationError as exc:
+            # A damaged or partial object store must not cost the user the rest of the
+            # index: keep the history we had and say why it was not updated.
+            report.warnings.append(f"history not updated: {exc}")
+            history = HistoryReport(None, 0, False, False)
         report.commits_read = history.new_commits
         progress.stage("search index")
         refresh_search(store, (changed_paths | history.touched) if not history.rebuilt else indexed)
         report.history_rebuilt = history.rebuilt
-        report.head = history.head
-        store.set_meta("head", history.head or "")
+        report.head = history.head or gitrepo.head_commit(root)
+        store.set_meta("head", report.head or "")
         store.set_meta("indexed_at", str(int(time.time())))
         cached = store.meta("counts")
         if changed_paths or history.new_commits or history.rebuilt or cached is None:

@@ -199,6 +199,18 @@ class Store:
             raise
         self.conn.commit()
 
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A nested transaction: on error only the work inside it is undone."""
+        self.conn.execute("SAVEPOINT inner")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK TO inner")
+            self.conn.execute("RELEASE inner")
+            raise
+        self.conn.execute("RELEASE inner")
+
     def reset(self) -> None:
         """Drop everything (for `index --full`)."""
         self.conn.close()
