@@ -89,7 +89,9 @@ def update_graph(
     store.replace_edges(sources, edges)
     store.set_meta("graph_built", "1")
 
-    pending = 0 if full else int(store.meta("rank_pending") or 0) + len(edges) + len(change.removed)
+    pending = 0
+    if change is not None and not full:
+        pending = int(store.meta("rank_pending") or 0) + len(edges) + len(change.removed)
     total = store.edge_count()
     reranked = full or pending > max(50, RERANK_SHARE * total) or not store.rank()
     if reranked:

@@ -63,7 +63,8 @@ def respond(raw: str) -> str | None:
     from repomind.layout import Layout, find_root
     from repomind.store import Store
 
-    cwd = payload.get("cwd") if isinstance(payload.get("cwd"), str) else os.getcwd()
+    raw_cwd = payload.get("cwd")
+    cwd = raw_cwd if isinstance(raw_cwd, str) else os.getcwd()
     if event in END_EVENTS:
         with contextlib.suppress(RepomindError, OSError):
             enqueue_session(Layout(find_root(Path(cwd))), event, payload)

@@ -80,7 +80,9 @@ def _go_receiver(node: Node) -> str:
         typ = param.child_by_field_name("type")
         while typ is not None and typ.type in _GO_RECEIVER_WRAPPERS:
             inner = typ.child_by_field_name("type")
-            typ = inner if inner is not None else (typ.named_children or [None])[-1]
+            if inner is None:
+                inner = typ.named_children[-1] if typ.named_children else None
+            typ = inner
         if typ is not None:
             return node_text(typ)
     return ""
