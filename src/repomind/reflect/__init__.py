@@ -1,0 +1,1 @@
+"""Reflection on finished agent sessions: transcripts → one session model (→ lessons, later)."""

@@ -1,0 +1,1 @@
+"""One parser per agent's transcript format, each producing a `reflect.session.Session`."""
