@@ -71,11 +71,85 @@ class ExportSettings:
 
 
 @dataclass(slots=True)
+class LLMSettings:
+    model: str = field(
+        default="claude-sonnet-4-5",
+        metadata={"doc": "Claude model for the wiki and reflection (any Messages-API model)"},
+    )
+    base_url: str = field(
+        default="",
+        metadata={"doc": "Messages API endpoint; '' means ANTHROPIC_BASE_URL or Anthropic's"},
+    )
+    max_request_tokens: int = field(
+        default=24000, metadata={"doc": "no single request may carry more input tokens than this"}
+    )
+    max_output_tokens: int = field(
+        default=2048, metadata={"doc": "output tokens asked for per request"}
+    )
+    timeout_seconds: int = field(default=60, metadata={"doc": "per-request timeout"})
+    max_retries: int = field(
+        default=3, metadata={"doc": "retries on 429 / 5xx / timeouts, with backoff"}
+    )
+    budget_usd_day: float = field(
+        default=1.0,
+        metadata={"doc": "LLM spend allowed per day (USD); 0 disables LLM calls", "max": None},
+    )
+    budget_usd_month: float = field(
+        default=10.0,
+        metadata={"doc": "LLM spend allowed per calendar month (USD)", "max": None},
+    )
+
+
+@dataclass(slots=True)
+class ReflectSettings:
+    use_llm: bool = field(
+        default=True, metadata={"doc": "ask Claude for lessons when a key or base_url is set"}
+    )
+    max_session_tokens: int = field(
+        default=8000, metadata={"doc": "size cap of the session digest sent to Claude"}
+    )
+    max_lessons: int = field(
+        default=40,
+        metadata={"doc": "lessons kept in memory/lessons.md; the weakest overflow to the archive"},
+    )
+    archive_after_sessions: int = field(
+        default=30,
+        metadata={"doc": "a lesson not relevant in this many later sessions moves to the archive"},
+    )
+
+
+@dataclass(slots=True)
+class WikiSettings:
+    max_pages: int = field(default=40, metadata={"doc": "area pages at most (plus overview)"})
+    page_output_tokens: int = field(
+        default=1800, metadata={"doc": "output tokens asked for per wiki page"}
+    )
+    refresh_threshold: float = field(
+        default=0.2,
+        metadata={"doc": "share of a page's sources (by weight) that must change to rewrite it"},
+    )
+
+
+@dataclass(slots=True)
+class WatchSettings:
+    settle_seconds: int = field(
+        default=3, metadata={"doc": "quiet time after a change before re-indexing"}
+    )
+    idle_minutes: int = field(
+        default=10, metadata={"doc": "developer idle time before sleep-time work (reflect, wiki)"}
+    )
+
+
+@dataclass(slots=True)
 class Config:
     index: IndexSettings = field(default_factory=IndexSettings)
     history: HistorySettings = field(default_factory=HistorySettings)
     memory: MemorySettings = field(default_factory=MemorySettings)
     export: ExportSettings = field(default_factory=ExportSettings)
+    llm: LLMSettings = field(default_factory=LLMSettings)
+    reflect: ReflectSettings = field(default_factory=ReflectSettings)
+    wiki: WikiSettings = field(default_factory=WikiSettings)
+    watch: WatchSettings = field(default_factory=WatchSettings)
 
 
 SECTION_DOCS = {
@@ -83,6 +157,10 @@ SECTION_DOCS = {
     "history": "what is read from git history",
     "memory": "what is written to .repomind/memory/",
     "export": "the agents' rule files repomind keeps a block in (repomind export)",
+    "llm": "Claude, used only when ANTHROPIC_API_KEY or a base_url is set; spend is capped",
+    "reflect": "learning lessons from finished agent sessions (repomind reflect)",
+    "wiki": "the deep wiki under .repomind/wiki/ (repomind wiki)",
+    "watch": "the background watcher (repomind watch)",
 }
 
 
@@ -110,7 +188,7 @@ def _yaml_scalar(value: Any) -> str:
 
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, list):
+    if isinstance(value, list) or value == "":
         return json.dumps(value)
     return str(value)
 
@@ -167,10 +245,11 @@ def _set(target: Any, section: str, key: str, value: Any, source: str) -> None:
         names = ", ".join(sorted(known))
         raise UsageError(f"{source}: unknown key {section}.{key} (known: {names})")
     default = getattr(type(target)(), key)
-    setattr(target, key, _coerce(value, default, f"{section}.{key}", source))
+    upper = known[key].metadata.get("max", 1)
+    setattr(target, key, _coerce(value, default, f"{section}.{key}", source, upper))
 
 
-def _coerce(value: Any, default: Any, name: str, source: str) -> Any:
+def _coerce(value: Any, default: Any, name: str, source: str, upper: float | None = 1) -> Any:
     def bad(expected: str) -> UsageError:
         return UsageError(f"{source}: {name} must be {expected}, got {value!r}")
 
@@ -187,8 +266,10 @@ def _coerce(value: Any, default: Any, name: str, source: str) -> Any:
     if isinstance(default, float):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise bad("a number")
-        if not 0 <= value <= 1:
-            raise bad("between 0 and 1")
+        if upper is not None and not 0 <= value <= upper:
+            raise bad(f"between 0 and {upper}")
+        if value < 0:
+            raise bad("zero or more")
         return float(value)
     if isinstance(default, list):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
