@@ -1,0 +1,32 @@
+"""Offline lesson extraction: every deterministic extractor run over one session, merged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from repomind.reflect.extractors.cochange import cochange_lessons
+from repomind.reflect.extractors.commands import command_lessons, confirmed_lessons
+from repomind.reflect.extractors.corrections import correction_lessons
+from repomind.reflect.extractors.loops import loop_lessons
+from repomind.reflect.lesson import Lesson
+from repomind.reflect.session import Session
+
+EXTRACTORS = (
+    command_lessons,
+    confirmed_lessons,
+    correction_lessons,
+    cochange_lessons,
+    loop_lessons,
+)
+
+
+def extract_lessons(session: Session, root: Path) -> list[Lesson]:
+    """The lessons one session teaches, sorted by topic (one per topic; same input, same output).
+
+    `root` is the repository: file paths become relative to it, files outside it are dropped.
+    """
+    found: dict[str, Lesson] = {}
+    for extractor in EXTRACTORS:
+        for lesson in extractor(session, Path(root)):
+            found.setdefault(lesson.topic, lesson)
+    return [found[topic] for topic in sorted(found)]

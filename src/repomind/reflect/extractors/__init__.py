@@ -1,0 +1,1 @@
+"""The offline lesson extractors, one module each: commands, corrections, co-changes, loops."""

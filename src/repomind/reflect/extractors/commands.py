@@ -1,0 +1,146 @@
+"""Command lessons: a failed command and the similar one that then worked; commands that passed."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from repomind.reflect.extractors import shell
+from repomind.reflect.extractors.common import Run, evidence, repo_path, runs, telling_line
+from repomind.reflect.lesson import Lesson, one_line
+from repomind.reflect.session import Session, ToolCall
+
+TEXT_CHARS = 200
+# Purposes whose passing command is worth confirming (installs and app runs are not).
+CONFIRMABLE = ("test", "lint", "format", "typecheck", "build")
+_VERB = {
+    "test": "Run the tests with",
+    "lint": "Lint with",
+    "format": "Format with",
+    "typecheck": "Type-check with",
+    "build": "Build with",
+    "install": "Install dependencies with",
+    "run": "Run it with",
+}
+
+
+def command_lessons(session: Session, root: Path) -> list[Lesson]:
+    """"Use Y, not X": X failed for a reason of its own, and Y, with the same purpose, worked."""
+    all_runs = runs(session)
+    edits = _edit_positions(session, root)
+    pairs: dict[str, tuple[list[Run], Run]] = {}
+    for index, failed in enumerate(all_runs):
+        if failed.ok or not failed.finished or failed.purpose is None or failed.transient:
+            continue
+        worked = next(
+            (r for r in all_runs[index + 1:] if r.purpose == failed.purpose and r.ok), None
+        )
+        if worked is None or not _command_was_the_problem(failed, worked, edits):
+            continue
+        known = pairs.get(failed.purpose)
+        if known is None:
+            pairs[failed.purpose] = ([failed], worked)
+        elif known[1] is worked and all(f.normal != failed.normal for f in known[0]):
+            known[0].append(failed)
+    lessons = []
+    for purpose, (failures, worked) in pairs.items():
+        first = failures[0]
+        quote = telling_line(first.output) or first.normal
+        lessons.append(
+            Lesson(
+                kind="command",
+                topic=f"command:{purpose}",
+                text=_advice(purpose, worked.normal, [f.normal for f in failures], first),
+                files=(),
+                commands=(worked.normal,),
+                evidence=(evidence(session, quote),),
+            )
+        )
+    return lessons
+
+
+def confirmed_lessons(session: Session, root: Path) -> list[Lesson]:
+    """Whole-suite test/lint/format/typecheck/build commands that ran and passed."""
+    lessons: dict[str, Lesson] = {}
+    for run in runs(session):
+        if not run.ok or run.purpose not in CONFIRMABLE or not run.normal:
+            continue
+        if shell.is_targeted(run.command) or len(run.normal) > 120:
+            continue
+        topic = f"confirmed:{run.normal}"
+        if topic in lessons:
+            continue
+        lessons[topic] = Lesson(
+            kind="confirmed",
+            topic=topic,
+            text=f"{_VERB[run.purpose]} `{run.normal}`.",
+            commands=(run.normal,),
+            evidence=(evidence(session, _success_line(run.output) or run.normal),),
+        )
+    return list(lessons.values())
+
+
+def _command_was_the_problem(failed: Run, worked: Run, edits: list[int]) -> bool:
+    """Whether switching commands, not editing code, is what made it work."""
+    if worked.normal == failed.normal or shell.is_typo_of(failed.normal, worked.normal):
+        return False  # the same command passed later: flaky, or the code was fixed
+    if shell.is_targeted(worked.command) and not shell.is_targeted(failed.command):
+        return False  # a narrower run passing says nothing about the whole suite
+    edited_between = any(failed.position < p < worked.position for p in edits)
+    if failed.purpose in ("run", "install") and not failed.wrong_command:
+        return False  # a program or an install fails for many reasons besides its command line
+    if failed.zero_tests or _STRONG_WRONG.search(failed.output):
+        return True
+    if edited_between:
+        return False
+    return failed.wrong_command or not failed.code_failure
+
+
+_STRONG_WRONG = re.compile(
+    r"command not found|not recognized as an internal|missing script|no rule to make target"
+    r"|unknown (?:command|target|task)|no such (?:command|subcommand|task)"
+    r"|unrecognized (?:arguments|option)|unknown option|executable file not found"
+    r"|externally-managed-environment",
+    re.IGNORECASE,
+)
+
+
+def _advice(purpose: str, worked: str, failed: list[str], first: Run) -> str:
+    reason = _reason(first)
+    others = ", ".join(f"`{f}`" for f in failed[:2])
+    verb = "fails" if len(failed) == 1 else "fail"
+    for text in (
+        f"{_VERB[purpose]} `{worked}` ({others} {verb} here: {reason}).",
+        f"{_VERB[purpose]} `{worked}` ({others} {verb} here).",
+        f"{_VERB[purpose]} `{worked}` (`{failed[0]}` fails here).",
+        f"{_VERB[purpose]} `{worked}`.",
+    ):
+        if len(text) <= TEXT_CHARS:
+            return text
+    return one_line(f"{_VERB[purpose]} `{worked}`.", TEXT_CHARS)
+
+
+def _reason(run: Run) -> str:
+    if run.zero_tests:
+        return "it runs no tests"
+    line = re.sub(r"^(?:E\s+|npm ERR!\s*|error:\s*)", "", telling_line(run.output)).strip()
+    return one_line(line, 80) if line else "it fails"
+
+
+def _success_line(output: str) -> str:
+    lines = [ln.strip() for ln in output.splitlines() if re.search(r"[A-Za-z]{2}", ln)]
+    for line in reversed(lines):
+        if re.search(r"\bpass|\bok\b|success|no issues|all checks|\b0 errors|done|built",
+                     line, re.IGNORECASE):
+            return line
+    return lines[-1] if lines else ""
+
+
+def _edit_positions(session: Session, root: Path) -> list[int]:
+    return [
+        i
+        for i, e in enumerate(session.events)
+        if isinstance(e, ToolCall)
+        and e.kind in ("edit", "write")
+        and any(repo_path(p, session, root) for p in e.file_paths)
+    ]

@@ -1,0 +1,211 @@
+"""Correction lessons: what the user told the agent to do differently, in the user's own words.
+
+Only what the user typed counts. Tool output, file contents and agent-injected messages are
+data: an instruction inside them never becomes a lesson.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from repomind.reflect.extractors import shell
+from repomind.reflect.extractors.common import evidence, repo_path, runs
+from repomind.reflect.lesson import Lesson, one_line
+from repomind.reflect.session import AssistantMessage, Session, ToolCall, UserMessage
+
+TEXT_CHARS = 200
+MAX_MESSAGE_CHARS = 1500  # longer messages are pasted logs or specs, not corrections
+
+# A durable rule, wherever it appears (also in the first prompt).
+_RULE = re.compile(
+    r"\b(?:always|never|from now on|going forward|remember(?: that| to)?|every time|whenever"
+    r"|in this (?:repo(?:sitory)?|project|codebase)|(?:our|the) convention|we (?:always|never"
+    r"|use|don't|do not|prefer)|make sure (?:to|you)|must(?: not)?|mustn't|should(?:n't| not)"
+    r"|prefer\b)",
+    re.IGNORECASE,
+)
+# A correction of what the agent just did: at the start of the message or of a sentence.
+_CORRECTION_START = re.compile(
+    r"^(?:no\b|nope\b|nah\b|wrong\b|not (?:that|this|like that)\b|that'?s (?:wrong|not)\b"
+    r"|that is (?:wrong|not)\b|stop\b|don'?t\b|do not\b|please (?:don'?t|do not|stop|use)\b"
+    r"|instead\b|use\b|you (?:should|need to|have to)\b|wait\b|actually\b)",
+    re.IGNORECASE,
+)
+_CORRECTION_ANY = re.compile(
+    r"\binstead(?: of)?\b|\brather than\b|\bwrong (?:file|place|command|directory|dir|module"
+    r"|package|branch|function|test)\b|\bnot the\b|\b(?:use|run|call|put|keep|edit|import)\b"
+    r"[^.;]{1,60},? not\b",
+    re.IGNORECASE,
+)
+# Task-scoped wishes, not lasting rules.
+_EPHEMERAL = re.compile(
+    r"\b(?:yet|for now|this time|right now|today|for the moment|in this pr|this pr)\b"
+    r"|\bdon'?t (?:worry|bother|forget to commit)\b",
+    re.IGNORECASE,
+)
+_LEADING_FILLER = re.compile(
+    r"^(?:(?:no|nope|nah|wait|actually|hmm|ok(?:ay)?|well|so|also|and|but|please|hey)\b[\s,.!:;—–-]*)+",
+    re.IGNORECASE,
+)
+_THANKS = re.compile(r"^(?:thanks?|thank you|great|perfect|nice|cool|lgtm|looks good)\b", re.I)
+_SENTENCE = re.compile(
+    r"(?<=[.!?])\s+(?=[A-Z`\"'(])|\n+"
+    r"|\s+[—–]\s+(?=(?:and |but )?(?:always|never|don'?t|use|instead)\b)"
+)
+_STOPWORDS = frozenset(
+    "a an the and or but to of in on at for with by from is are be it its this that these those"
+    " you your we our i me my do does did not no never always don't dont use using run running"
+    " instead rather than please just also should must remember from now going forward every"
+    " time when whenever here there repo repository project codebase sure via as so if"
+    " then than it's that's them they there's was were been being have has had will would can"
+    " could only even any all into out up down over under again more most other some such own"
+    " same too very one two let's lets stop wrong".split()
+)
+_BACKTICK = re.compile(r"`([^`\n]{1,120})`")
+_PATHLIKE = re.compile(
+    r"(?<![\w/.-])((?:[\w.-]+/)*[\w-]+\.[A-Za-z0-9]{1,6}|(?:[\w.-]+/)+)(?![\w/])"
+)
+
+
+def correction_lessons(session: Session, root: Path) -> list[Lesson]:
+    ran = {r.normal: r for r in runs(session) if r.normal}
+    touched = _touched_files(session, root)
+    lessons: dict[str, Lesson] = {}
+    agent_acted = False
+    first = True
+    for event in session.events:
+        if isinstance(event, (ToolCall, AssistantMessage)):
+            agent_acted = True
+            continue
+        if not isinstance(event, UserMessage) or event.is_meta:
+            continue
+        text = event.text.strip()
+        is_first, first = first, False
+        after_action, agent_acted = agent_acted, False
+        if not text or len(text) > MAX_MESSAGE_CHARS:
+            continue
+        rule = _rule_sentences(text, strict=is_first or not after_action)
+        if not rule:
+            continue
+        lesson = _lesson(session, root, text, rule, ran, touched)
+        lessons.setdefault(lesson.topic, lesson)
+    return list(lessons.values())
+
+
+def _rule_sentences(text: str, strict: bool) -> str:
+    """The sentences of a message that state a rule or correct the agent ("" if none).
+
+    `strict` (a first prompt, or a message with no agent action before it): only durable rules.
+    """
+    sentences = [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
+    if not sentences:
+        return ""
+    opening_correction = bool(re.match(r"^(?:no|nope|wrong|that'?s wrong)\b", text, re.I))
+    kept = []
+    for sentence in sentences:
+        if sentence.endswith("?") or (_THANKS.match(sentence) and not _RULE.search(sentence)):
+            continue
+        durable = bool(_RULE.search(sentence))
+        if _EPHEMERAL.search(sentence) and not re.search(r"\b(?:always|never)\b", sentence, re.I):
+            continue
+        corrective = bool(
+            (_CORRECTION_START.match(sentence) and not re.match(r"^use\b", sentence, re.I))
+            or _CORRECTION_ANY.search(sentence)
+            or (re.match(r"^use\b", sentence, re.I) and re.search(r"\b(?:not|instead)\b", sentence))
+        )
+        if durable or (not strict and corrective):
+            kept.append(sentence)
+        elif kept and not strict and opening_correction and len(kept) == 1 and _explains(sentence):
+            kept.append(sentence)  # the reason right after a "No, …" correction
+    if not kept and not strict and opening_correction and len(sentences) <= 3:
+        kept = sentences[:2]  # "No, the config lives in settings/base.py."
+    result = " ".join(kept)
+    result = _LEADING_FILLER.sub("", result).strip(" ,;:—–-")
+    if len(_key_words(result)) < 2:
+        return ""
+    return result[:1].upper() + result[1:]
+
+
+def _explains(sentence: str) -> bool:
+    return bool(re.search(r"\b(?:because|since|it|they|that|this)\b", sentence, re.I)) and len(
+        sentence
+    ) <= 140
+
+
+def _lesson(
+    session: Session,
+    root: Path,
+    text: str,
+    rule: str,
+    ran: dict[str, object],
+    touched: dict[str, str],
+) -> Lesson:
+    words = _key_words(rule)
+    commands = _cited_commands(rule, ran)
+    files = _cited_files(rule, session, root, touched)
+    topic = "correction:" + " ".join(sorted(set(words))[:8])
+    body = one_line(rule, TEXT_CHARS)
+    return Lesson(
+        kind="correction",
+        topic=topic,
+        text=body,
+        files=files,
+        commands=commands,
+        evidence=(evidence(session, text),),
+    )
+
+
+def _key_words(text: str) -> list[str]:
+    words = re.findall(r"[A-Za-z_][A-Za-z0-9_./-]*[A-Za-z0-9_]|[A-Za-z]{3,}", text.lower())
+    return [w for w in words if len(w) >= 3 and w not in _STOPWORDS]
+
+
+def _cited_commands(rule: str, ran: dict[str, object]) -> tuple[str, ...]:
+    """Commands the rule names that were really run in the session, as they were run."""
+    cited = []
+    candidates = [c.strip() for c in _BACKTICK.findall(rule)]
+    lowered = rule.lower()
+    for normal in ran:
+        if any(_same_command(c, normal) for c in candidates) or (
+            len(normal) >= 6 and normal.lower() in lowered
+        ):
+            cited.append(normal)
+    return tuple(sorted(set(cited)))
+
+
+def _same_command(cited: str, ran: str) -> bool:
+    """`make test` cites `make test`; `pytest -q` cites `PYTHONPATH=src pytest -q` too."""
+    wanted = shell.normalize(cited)
+    if wanted == ran:
+        return True
+    return ran.endswith(" " + wanted) and "=" in ran.split(" ", 1)[0]
+
+
+def _touched_files(session: Session, root: Path) -> dict[str, str]:
+    """Repo files the session read or edited, by repo path and by base name."""
+    found: dict[str, str] = {}
+    for call in session.tool_calls():
+        for path in call.file_paths:
+            relative = repo_path(path, session, root)
+            if relative:
+                found.setdefault(relative, relative)
+                found.setdefault(relative.rsplit("/", 1)[-1], relative)
+    return found
+
+
+def _cited_files(
+    rule: str, session: Session, root: Path, touched: dict[str, str]
+) -> tuple[str, ...]:
+    files = set()
+    for token in _PATHLIKE.findall(rule):
+        token = token.strip("`'\".,;:()").rstrip("/")
+        if not token:
+            continue
+        if token in touched:
+            files.add(touched[token])
+            continue
+        relative = repo_path(token, session, root)
+        if relative and ((root / relative).exists() or "/" in token):
+            files.add(relative)
+    return tuple(sorted(files))

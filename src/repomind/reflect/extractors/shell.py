@@ -1,0 +1,284 @@
+"""Shell command lines as lessons see them: the core command, its normal form and its purpose."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass
+
+Purpose = str  # "test" | "lint" | "format" | "typecheck" | "build" | "install" | "run"
+
+# Segments that only set the stage for the real command.
+_SETUP = frozenset({"cd", "pushd", "popd", "source", ".", "export", "set", "true", "echo", "clear"})
+# Wrappers whose first argument is the real command.
+_WRAPPERS = frozenset({"time", "timeout", "env", "nice", "exec", "command", "sudo", "xvfb-run"})
+# Runners that execute a tool from the project's environment: `uv run pytest`, `npx jest`.
+_RUNNERS = {
+    ("uv", "run"),
+    ("poetry", "run"),
+    ("pdm", "run"),
+    ("hatch", "run"),
+    ("pipenv", "run"),
+    ("rye", "run"),
+    ("bundle", "exec"),
+    ("npm", "exec"),
+    ("pnpm", "exec"),
+    ("pnpm", "dlx"),
+    ("yarn", "dlx"),
+}
+_SINGLE_RUNNERS = frozenset({"npx", "bunx", "pipx"})
+_ENV_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+# Redirections and pagers that do not change what a command does.
+_NOISE_SUFFIX = re.compile(
+    r"(?:\s*\|\s*(?:tail|head|less|more|cat|tee)(?:\s+-[-\w=]+(?:\s+\d+)?)*(?:\s+\S+)?"
+    r"|\s*[12]?>&[12]|\s*[12]?>\s*/dev/null|\s*;\s*echo\s+\S*\$\?\S*)+\s*$"
+)
+
+_PYTHON = re.compile(r"^(?:python|python3|python3\.\d+|py)$")
+
+_TOOL_PURPOSE: dict[str, Purpose] = {
+    # test
+    "pytest": "test", "py.test": "test", "tox": "test", "nox": "test", "jest": "test",
+    "vitest": "test", "mocha": "test", "ava": "test", "rspec": "test", "phpunit": "test",
+    "ctest": "test", "karma": "test", "playwright": "test", "cypress": "test", "nosetests": "test",
+    "trial": "test", "bats": "test",
+    # lint
+    "ruff": "lint", "flake8": "lint", "pylint": "lint", "eslint": "lint", "golangci-lint": "lint",
+    "rubocop": "lint", "shellcheck": "lint", "stylelint": "lint", "hadolint": "lint",
+    "markdownlint": "lint", "pre-commit": "lint", "biome": "lint", "oxlint": "lint",
+    "staticcheck": "lint", "bandit": "lint", "yamllint": "lint",
+    # format
+    "black": "format", "isort": "format", "prettier": "format", "gofmt": "format",
+    "goimports": "format", "rustfmt": "format", "clang-format": "format", "autopep8": "format",
+    "yapf": "format",
+    # typecheck
+    "mypy": "typecheck", "pyright": "typecheck", "tsc": "typecheck", "pytype": "typecheck",
+    "vue-tsc": "typecheck",
+}
+_PYTHON_MODULE_PURPOSE: dict[str, Purpose] = {
+    "pytest": "test", "unittest": "test", "nose": "test", "tox": "test", "nox": "test",
+    "ruff": "lint", "flake8": "lint", "pylint": "lint", "black": "format", "isort": "format",
+    "mypy": "typecheck", "pyright": "typecheck", "build": "build", "pip": "install",
+}
+# Subcommands of multi-tool CLIs.
+_SUBCOMMAND_PURPOSE: dict[str, dict[str, Purpose]] = {
+    "go": {"test": "test", "vet": "lint", "fmt": "format", "build": "build", "run": "run",
+           "generate": "build", "install": "build", "get": "install", "mod": "install"},
+    "cargo": {"test": "test", "nextest": "test", "clippy": "lint", "fmt": "format",
+              "build": "build", "check": "typecheck", "run": "run", "fetch": "install"},
+    "dotnet": {"test": "test", "build": "build", "format": "format", "run": "run",
+               "restore": "install"},
+    "mvn": {"test": "test", "verify": "test", "package": "build", "compile": "build",
+            "install": "build"},
+    "gradle": {"test": "test", "check": "test", "build": "build", "assemble": "build"},
+    "bun": {"test": "test", "install": "install", "run": "run"},
+    "deno": {"test": "test", "lint": "lint", "fmt": "format", "check": "typecheck",
+             "run": "run"},
+    "swift": {"test": "test", "build": "build"},
+    "mix": {"test": "test", "format": "format", "compile": "build", "deps.get": "install"},
+    "rake": {"test": "test", "spec": "test"},
+    "pip": {"install": "install"},
+    "pip3": {"install": "install"},
+    "uv": {"sync": "install", "pip": "install", "add": "install"},
+    "poetry": {"install": "install", "add": "install", "build": "build"},
+    "pdm": {"install": "install", "sync": "install"},
+    "bundle": {"install": "install"},
+    "composer": {"install": "install", "test": "test"},
+    "php": {"artisan": "run"},
+}
+_PACKAGE_MANAGERS = frozenset({"npm", "yarn", "pnpm"})
+_MAKE_LIKE = frozenset({"make", "just", "task", "invoke", "inv", "gmake", "mage"})
+
+
+@dataclass(frozen=True, slots=True)
+class Core:
+    """The part of a command line that does the work, as tokens (env assignments kept apart)."""
+
+    env: tuple[str, ...]
+    argv: tuple[str, ...]
+
+
+def split_segments(command: str) -> list[str]:
+    """`a && b; c | d` → ["a", "b", "c | d"]: pipelines stay whole, sequences split."""
+    parts = re.split(r"\s*(?:&&|\|\||;|\n)\s*", command.strip())
+    return [p for p in parts if p]
+
+
+def tokens(segment: str) -> list[str]:
+    try:
+        return shlex.split(segment, comments=True)
+    except ValueError:
+        return segment.split()
+
+
+def core(segment: str) -> Core:
+    """The env assignments and real argv of one segment (wrappers and runners peeled off)."""
+    words = tokens(_NOISE_SUFFIX.sub("", segment).split("|")[0])
+    env: list[str] = []
+    while words and _ENV_ASSIGNMENT.match(words[0]):
+        env.append(words.pop(0))
+    while words and words[0] in _WRAPPERS:
+        words.pop(0)
+        while words and (words[0].startswith("-") or words[0].replace(".", "").isdigit()
+                         or _ENV_ASSIGNMENT.match(words[0])):
+            if _ENV_ASSIGNMENT.match(words[0]):
+                env.append(words[0])
+            words.pop(0)
+    if len(words) >= 2 and (words[0], words[1]) in _RUNNERS:
+        words = words[2:]
+    elif words and words[0] in _SINGLE_RUNNERS:
+        words = [w for w in words[1:] if w not in ("--yes", "-y")]
+    if words and "/" in words[0] and not words[0].startswith(("./", "../")):
+        words[0] = words[0].rsplit("/", 1)[1]  # /usr/bin/python3 → python3, .venv/bin/pytest
+    elif words and words[0].startswith(("./", "../")) and words[0].count("/") > 1:
+        head, name = words[0].rsplit("/", 1)
+        if head.endswith("bin"):
+            words[0] = name
+    return Core(tuple(env), tuple(words))
+
+
+def purpose(command: str) -> Purpose | None:
+    """What a command line is for: the purpose of its last segment that has one."""
+    found: Purpose | None = None
+    for segment in split_segments(command):
+        segment_purpose = _segment_purpose(core(segment).argv)
+        if segment_purpose is not None:
+            found = segment_purpose
+    return found
+
+
+def _segment_purpose(argv: tuple[str, ...]) -> Purpose | None:
+    if not argv:
+        return None
+    tool, args = argv[0], argv[1:]
+    if tool in _SETUP:
+        return None
+    if _PYTHON.match(tool):
+        if len(args) >= 2 and args[0] == "-m":
+            return _PYTHON_MODULE_PURPOSE.get(args[1])
+        if args and args[0] in ("manage.py", "setup.py"):
+            return "test" if len(args) > 1 and args[1] == "test" else None
+        if args and args[0].endswith(".py") and not args[0].startswith("-"):
+            name = args[0].rsplit("/", 1)[-1]
+            return "test" if name.startswith(("test", "runtests")) else "run"
+        return None
+    if tool == "ruff":
+        return "format" if args[:1] == ("format",) else "lint"
+    if tool in ("gradlew", "./gradlew"):
+        tool = "gradle"
+    if tool in ("./mvnw", "mvnw"):
+        tool = "mvn"
+    if tool in _TOOL_PURPOSE:
+        return _TOOL_PURPOSE[tool]
+    if tool in _PACKAGE_MANAGERS:
+        return _package_script_purpose(tool, args)
+    if tool in _MAKE_LIKE:
+        targets = [a for a in args if not a.startswith("-") and "=" not in a]
+        if not targets:
+            return "build"
+        return _name_purpose(targets[-1])
+    if tool in _SUBCOMMAND_PURPOSE:
+        sub = next((a for a in args if not a.startswith("-")), "")
+        return _SUBCOMMAND_PURPOSE[tool].get(sub)
+    return None
+
+
+def _package_script_purpose(tool: str, args: tuple[str, ...]) -> Purpose | None:
+    words = [a for a in args if not a.startswith("-")]
+    if not words:
+        return "install" if tool in ("yarn", "pnpm") else None
+    sub = words[0]
+    if sub in ("install", "i", "ci", "add"):
+        return "install"
+    if sub in ("test", "t", "tst"):
+        return "test"
+    if sub in ("run", "run-script") and len(words) > 1:
+        return _name_purpose(words[1])
+    if sub in ("start", "dev", "serve"):
+        return "run"
+    if tool in ("yarn", "pnpm"):
+        return _name_purpose(sub)
+    return None
+
+
+def _name_purpose(name: str) -> Purpose | None:
+    """A script or make target's purpose from its name: `test:unit`, `lint-fix`, `typecheck`."""
+    head = re.split(r"[:\-_.]", name.lower(), maxsplit=1)[0]
+    if head in ("test", "tests", "check", "spec", "specs", "ci", "unit", "e2e", "coverage",
+                "cov", "integration"):
+        return "test"
+    if head in ("lint", "eslint", "ruff", "flake8", "vet", "clippy", "stylelint"):
+        return "lint"
+    if head in ("fmt", "format", "prettier", "black", "pretty"):
+        return "format"
+    if head in ("typecheck", "types", "type", "tsc", "mypy", "typing", "pyright"):
+        return "typecheck"
+    if head in ("build", "compile", "dist", "bundle", "all", "package"):
+        return "build"
+    if head in ("install", "deps", "setup", "bootstrap", "vendor"):
+        return "install"
+    if head in ("start", "dev", "serve", "run"):
+        return "run"
+    return None
+
+
+def normalize(command: str) -> str:
+    """A command as memory should cite it: no `cd <dir> &&`, pagers or redirections; one line.
+
+    Env assignments stay (`PYTHONPATH=src pytest` differs from `pytest`).
+    """
+    segments = []
+    for segment in split_segments(command):
+        argv = tokens(segment)
+        if argv and argv[0] in ("cd", "pushd", "clear"):
+            continue
+        segments.append(" ".join(_NOISE_SUFFIX.sub("", segment).split()))
+    return " && ".join(s for s in segments if s)
+
+
+def is_targeted(command: str) -> bool:
+    """Whether a command runs only some tests or files (`pytest tests/test_x.py::t`, `-k x`)."""
+    for segment in split_segments(command):
+        argv = core(segment).argv
+        for i, arg in enumerate(argv[1:], start=1):
+            if "::" in arg or arg in ("-k", "-run", "--grep", "-t", "--testNamePattern", "-g"):
+                return True
+            if arg.startswith(("-k=", "-run=", "--grep=", "--testNamePattern=")):
+                return True
+            if i > 0 and not arg.startswith("-") and _is_source_file(arg):
+                return True
+    return False
+
+
+_SOURCE_FILE = re.compile(
+    r"\.(?:py|pyi|js|jsx|mjs|cjs|ts|tsx|go|rs|rb|java|kt|php|cs|c|cc|cpp|h|hpp|swift|vue|svelte"
+    r"|scala|ex|exs)$"
+)
+
+
+def _is_source_file(arg: str) -> bool:
+    return bool(_SOURCE_FILE.search(arg))
+
+
+def edit_distance(a: str, b: str, limit: int = 3) -> int:
+    """Levenshtein distance, cut off at `limit`."""
+    if abs(len(a) - len(b)) >= limit:
+        return limit
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i]
+        for j, cb in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+        if min(previous) >= limit:
+            return limit
+    return min(previous[-1], limit)
+
+
+def is_typo_of(failed: str, worked: str) -> bool:
+    """Whether two commands differ by one mistyped word (`make tets` → `make test`)."""
+    a, b = tokens(failed), tokens(worked)
+    if len(a) != len(b):
+        return False
+    diffs = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    return len(diffs) == 1 and edit_distance(*diffs[0]) <= 2
