@@ -171,3 +171,47 @@ def print_eval(report: Any) -> None:
         "same-dir: the file's directory by churn; co-change: partners by count "
         "(T2: the most-changed files); bm25: file contents."
     )
+
+
+def print_reflect(report: Any, dry_run: bool) -> None:
+    """Sessions read, lessons learned, what changed in memory (and the diff on --dry-run)."""
+    import sys
+
+    from rich.console import Console
+    from rich.markup import escape
+
+    out = Console(width=None if sys.stdout.isatty() else 1000)
+    if not report.sessions:
+        out.print("No new sessions to reflect on.")
+    for session in report.sessions:
+        llm = f", Claude: {session.llm}" if session.llm else ""
+        out.print(
+            f"[bold]{session.agent}[/] {session.session_id[:12]}: "
+            f"{len(session.lessons)} lesson(s) from {session.new_events} new event(s){llm}",
+            highlight=False,
+        )
+        for lesson in session.lessons:
+            out.print(f"  - [{lesson.kind}] {escape(lesson.text)}", highlight=False)
+    verbs = {
+        "add": "added",
+        "reinforce": "reinforced",
+        "supersede": "superseded",
+        "keep-human": "kept (human)",
+        "retire": "archived",
+        "stale": "stale",
+    }
+    for change in report.changes:
+        detail = (
+            f" ({escape(change.detail)})" if change.detail and change.action != "supersede" else ""
+        )
+        out.print(
+            f"{verbs.get(change.action, change.action):<13} {escape(change.text)}{detail}",
+            highlight=False,
+        )
+    if dry_run:
+        if report.diff:
+            out.print(escape(report.diff), end="", highlight=False)
+        out.print("(dry run: nothing written)")
+        return
+    for path in report.written + report.exported:
+        out.print(f"updated      {path}", highlight=False)

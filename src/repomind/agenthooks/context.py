@@ -167,17 +167,16 @@ def session_digest(memory: _Memory) -> str | None:
 
 
 def prompt_context(memory: _Memory, prompt: str) -> str | None:
-    """Files the prompt names (by path or as code) and their partners; silent otherwise."""
+    """Files the prompt names (by path or as code) and their partners, and the lessons about
+    them or about what the prompt asks to run; silent otherwise."""
     from repomind.retrieve.query import NAMED_FILE, named_in_text
 
     found: dict[str, list[str]] = {}
     for path, _share, reason in named_in_text(memory.store, prompt[:20000], memory.indexed):
         found.setdefault(path, []).append(reason)
-    if not found:
-        return None
     # Files named outright first, then those defining the most of what the prompt names.
     ranked = sorted(found.items(), key=lambda kv: (NAMED_FILE not in kv[1], -len(kv[1]), kv[0]))
-    lines = ["repomind memory for the files this prompt concerns:"]
+    lines = []
     for path, reasons in ranked[:PROMPT_FILES]:
         what = ", ".join(r for r in reasons if r != NAMED_FILE)
         line = f"- `{path}`" + (f" ({what})" if what else "")
@@ -187,7 +186,45 @@ def prompt_context(memory: _Memory, prompt: str) -> str | None:
                 f"`{p.path}` ({p.together} of {p.commits} commits)" for p in partners
             )
         lines.append(line)
-    return "\n".join(lines)
+    lessons = relevant_lessons(memory.layout.root, {p for p, _ in ranked[:PROMPT_FILES]}, prompt)
+    if not lines and not lessons:
+        return None
+    text = []
+    if lines:
+        text += ["repomind memory for the files this prompt concerns:", *lines]
+    if lessons:
+        text += ["Lessons from past sessions that apply here:", *(f"- {t}" for t in lessons)]
+    return "\n".join(text)
+
+
+_ASKS = {
+    "test": r"\btests?\b|\bspecs?\b",
+    "lint": r"\blint",
+    "format": r"\bformat",
+    "typecheck": r"\btype[- ]?check|\bmypy\b|\btypes\b",
+    "build": r"\bbuild|\bcompile",
+    "install": r"\binstall|\bdependenc",
+}
+
+
+def relevant_lessons(root: Path, files: set[str], prompt: str, limit: int = 3) -> list[str]:
+    """Lessons citing one of `files`, or about running what the prompt asks to run."""
+    import re
+
+    from repomind.reflect.verify import lessons_for_agents
+
+    entries = lessons_for_agents(root, 50)
+    if not entries:
+        return []
+    asked = {kind for kind, pattern in _ASKS.items() if re.search(pattern, prompt, re.I)}
+    out = []
+    for entry in entries:
+        purpose = entry.topic.split(":", 1)[1] if entry.topic.startswith("command:") else ""
+        if set(entry.files) & files or (purpose and purpose in asked):
+            out.append(" ".join(entry.text.split()))
+        if len(out) == limit:
+            break
+    return out
 
 
 def edit_reminder(memory: _Memory, payload: dict[str, Any]) -> str | None:
@@ -223,6 +260,11 @@ def edit_reminder(memory: _Memory, payload: dict[str, Any]) -> str | None:
         )
         if len(lines) == REMINDERS_PER_EDIT:
             break
+    for text in relevant_lessons(memory.layout.root, {path}, "", limit=2):
+        key = f"lesson\t{text}"
+        if key not in state.reminded:
+            state.reminded.add(key)
+            lines.append(f"repomind lesson for `{path}`: {text}")
     state.save()
     return "\n".join(lines) or None
 

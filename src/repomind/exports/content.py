@@ -10,6 +10,7 @@ KIND_ORDER = ("test", "lint", "format", "typecheck", "build", "run", "install")
 PER_KIND = 1
 MAX_RULES = 10
 MAX_CONVENTIONS = 8
+MAX_LESSONS = 10
 
 HEADER = "## Repository memory (maintained by repomind)"
 FOOTER = (
@@ -19,22 +20,33 @@ FOOTER = (
 )
 
 
-def render_rules(facts: ProjectFacts, rules: list[CochangeRule], max_chars: int) -> str:
-    """The block's markdown, trimmed (least important lines first) to fit `max_chars`."""
+def render_rules(
+    facts: ProjectFacts,
+    rules: list[CochangeRule],
+    max_chars: int,
+    lessons: list[str] | None = None,
+) -> str:
+    """The block's markdown, trimmed (least important lines first) to fit `max_chars`.
+    `lessons`: lesson texts learned from sessions, strongest first."""
     commands = _commands(facts)
+    learned = [f"- {_one_line(text)}" for text in (lessons or [])[:MAX_LESSONS]]
     together = [
         f"- `{r.a}` → `{r.b}` (together in {r.together} of {r.commits_a} commits)"
         for r in rules[:MAX_RULES]  # strongest first, as memory ranks them
     ]
     conventions = [f"- {c}" for c in facts.conventions[:MAX_CONVENTIONS]]
     while True:
-        text = _assemble(commands, together, conventions)
-        if len(text) <= max_chars or not (conventions or together or len(commands) > 1):
+        text = _assemble(commands, learned, together, conventions)
+        if len(text) <= max_chars or not (
+            conventions or together or learned or len(commands) > 1
+        ):
             return text if len(text) <= max_chars else text[:max_chars]
         if conventions:
             conventions.pop()
         elif together:
             together.pop()
+        elif learned:
+            learned.pop()
         else:
             commands.pop()
 
@@ -47,10 +59,18 @@ def _commands(facts: ProjectFacts) -> list[str]:
     return lines
 
 
-def _assemble(commands: list[str], together: list[str], conventions: list[str]) -> str:
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _assemble(
+    commands: list[str], learned: list[str], together: list[str], conventions: list[str]
+) -> str:
     parts = [HEADER, ""]
     if commands:
         parts += ["Commands (run from the repository root):", *commands, ""]
+    if learned:
+        parts += ["Lessons from past sessions (`.repomind/memory/lessons.md`):", *learned, ""]
     if together:
         parts += [
             "Files that change together: when you edit the first, check the second.",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from repomind.config import Config
 from repomind.exports import rulefile
-from repomind.exports.content import MAX_RULES, render_rules
+from repomind.exports.content import MAX_LESSONS, MAX_RULES, render_rules
 from repomind.exports.scoped import (
     SCOPED_DIRS,
     render_scoped,
@@ -49,12 +49,15 @@ def export_rules(
     facts = detect_project(layout.root, gitrepo.list_files(layout.root), store.languages())
     indexed = {p for p, row in store.files().items() if row.skip is None}
     rules = strongest_rules(store, config.memory, indexed)
+    from repomind.reflect.verify import lessons_for_agents
+
+    lessons = [e.text for e in lessons_for_agents(layout.root, MAX_LESSONS)]
     outcomes = []
     targets = chosen_targets(layout.root, config.export.targets, requested)
     planned: list[tuple[Target, str]] = []
     for target in targets:
         budget = min(config.export.max_chars, target.max_chars)
-        planned.append((target, render_rules(facts, rules, budget)))
+        planned.append((target, render_rules(facts, rules, budget, lessons)))
     # Knowledge specific to one part of the tree goes to path-scoped files.
     shown = {(r.a, r.b) for r in rules[:MAX_RULES]}
     more = strongest_rules(store, dataclasses.replace(config.memory, cochange_rules=500), indexed)
