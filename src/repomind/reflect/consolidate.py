@@ -127,7 +127,9 @@ def similarity(a: str, b: str) -> float:
     return len(wa & wb) / len(wa | wb)
 
 
-_SPECIFIC = re.compile(r"`[^`]+`|[\w-]*(?:[/_\d]|\.\w)[\w./-]*|\b[a-z]+[A-Z]\w*|\b[A-Z]\w*[a-z][A-Z]\w*")
+_SPECIFIC = re.compile(
+    r"`[^`]+`|[\w-]*(?:[/_\d]|\.\w)[\w./-]*|\b[a-z]+[A-Z]\w*|\b[A-Z]\w*[a-z][A-Z]\w*"
+)
 
 
 def _specifics(text: str) -> set[str]:
