@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from repomind.reflect.session import Session
-from repomind.reflect.transcripts import claude_code, codex
+from repomind.reflect.transcripts import aider, claude_code, codex, gemini
 from repomind.reflect.transcripts.jsonl import read_objects
 
 _HEAD_LINES = 20  # session_meta is a rollout's first line; a little slack for future versions
@@ -33,6 +33,9 @@ def discover_sessions(root: str | Path) -> list[tuple[str, Path]]:
     root = Path(root).resolve()
     found = [(claude_code.AGENT, p) for p in _claude_sessions(root)]
     found += [(codex.AGENT, p) for p in _codex_sessions(root)]
+    found += [(gemini.AGENT, p) for p in gemini.session_files(root)]
+    if (root / aider.HISTORY_FILE).is_file():
+        found.append((aider.AGENT, root / aider.HISTORY_FILE))  # one file, many sessions
     return sorted(found)
 
 
@@ -41,9 +44,23 @@ def parse_any(path: str | Path) -> Session | None:
     for record in read_objects(path, max_lines=_HEAD_LINES):
         if codex.looks_like(record):
             return codex.parse(path)
+        if gemini.looks_like(record):  # before Claude Code: both write a sessionId
+            return gemini.parse(path)
         if claude_code.looks_like(record):
             return claude_code.parse(path)
+    if aider.looks_like(path):
+        return aider.parse(path)  # the latest of the file's sessions
+    if gemini.looks_like_legacy(path):
+        return gemini.parse(path)
     return None
+
+
+def parse_sessions(path: str | Path) -> list[Session]:
+    """Every session a transcript holds: an Aider history holds many, other formats one."""
+    if aider.looks_like(path):
+        return aider.parse_all(path)
+    session = parse_any(path)
+    return [session] if session is not None else []
 
 
 def _claude_sessions(root: Path) -> list[Path]:
