@@ -232,6 +232,8 @@ class _Reader:
         if match := _VERSION.match(line):
             self.version = (int(match.group(1)), int(match.group(2)))
             return
+        if "aider" not in line:
+            return
         try:
             words = shlex.split(line)
         except ValueError:

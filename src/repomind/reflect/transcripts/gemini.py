@@ -164,6 +164,8 @@ def _legacy_record(path: str | Path) -> dict[str, Any] | None:
         return None
     if not isinstance(value, dict) or "sessionId" not in value:
         return None
+    if not isinstance(value.get("messages"), list):
+        return None
     return value
 
 
