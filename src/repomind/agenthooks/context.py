@@ -216,11 +216,15 @@ def relevant_lessons(root: Path, files: set[str], prompt: str, limit: int = 3) -
     entries = lessons_for_agents(root, 50)
     if not entries:
         return []
+    from repomind.reflect.extractors.shell import purpose
+
     asked = {kind for kind, pattern in _ASKS.items() if re.search(pattern, prompt, re.I)}
     out = []
     for entry in entries:
-        purpose = entry.topic.split(":", 1)[1] if entry.topic.startswith("command:") else ""
-        if set(entry.files) & files or (purpose and purpose in asked):
+        purposes = {purpose(c) for c in entry.commands}
+        if entry.topic.startswith("command:"):
+            purposes.add(entry.topic.split(":", 1)[1])
+        if set(entry.files) & files or purposes & asked:
             out.append(" ".join(entry.text.split()))
         if len(out) == limit:
             break

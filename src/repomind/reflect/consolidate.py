@@ -41,13 +41,16 @@ class Memory:
 def consolidate(memory: Memory, new: list[Lesson], *, max_lessons: int) -> list[Change]:
     """Merge `new` into `memory` (in place) and enforce the budget; returns what changed."""
     changes: list[Change] = []
+    touched: set[str] = set()  # entries this batch (one session) already taught
     for lesson in sorted(new, key=lambda item: (item.topic, item.text)):
-        changes.append(_merge_one(memory, lesson))
+        change = _merge_one(memory, lesson, touched)
+        touched.add(change.id)
+        changes.append(change)
     changes += enforce_budget(memory, max_lessons)
     return [c for c in changes if c.action != "unchanged"]
 
 
-def _merge_one(memory: Memory, lesson: Lesson) -> Change:
+def _merge_one(memory: Memory, lesson: Lesson, touched: set[str]) -> Change:
     incoming = entry_from_lesson(lesson)
     entries = memory.lessons.entries
     index = _find(entries, incoming)
@@ -58,7 +61,9 @@ def _merge_one(memory: Memory, lesson: Lesson) -> Change:
         return Change("add", incoming.id, incoming.text)
     current = entries[index]
     sessions = {e.session_id for e in current.evidence}
-    if sessions and all(e.session_id in sessions for e in incoming.evidence):
+    if current.id in touched or (
+        sessions and all(e.session_id in sessions for e in incoming.evidence)
+    ):
         return Change("unchanged", current.id, current.text)  # this session taught it already
     if same_advice(current, incoming):
         updated = with_evidence(replace(current, seen=current.seen + 1), incoming.evidence)
@@ -86,11 +91,10 @@ def _find(entries: list[Entry], incoming: Entry) -> int | None:
             return i
     if incoming.kind == "confirmed":
         # A command that passed confirms the lesson recommending it rather than repeating it.
-        for i, entry in enumerate(entries):
-            if entry.kind in ("command", "correction") and set(incoming.commands) & set(
-                entry.commands
-            ):
-                return i
+        for kind in ("command", "correction"):
+            for i, entry in enumerate(entries):
+                if entry.kind == kind and set(incoming.commands) & set(entry.commands):
+                    return i
     for i, entry in enumerate(entries):
         if entry.kind == incoming.kind and similarity(entry.text, incoming.text) >= SIMILAR:
             return i

@@ -173,6 +173,13 @@ def _reflect_locked(
                 on_session(f"{session.agent} {session.session_id[:8]}")
             session = redact_session(session)
             new = _offline_lessons(session, layout.root)
+            if start:
+                # A resumed session: keep only what its new part taught.
+                old = dataclasses.replace(session, events=session.events[:start])
+                known = {
+                    (lesson.topic, lesson.text) for lesson in _offline_lessons(old, layout.root)
+                }
+                new = [lesson for lesson in new if (lesson.topic, lesson.text) not in known]
             llm_note, retirements = "", ()
             if llm_source is not None:
                 try:
@@ -471,8 +478,7 @@ def _refresh_rule_files(layout: Layout, config: Config, report: ReflectReport) -
     from repomind.store import Store
 
     if not layout.index_db.exists():
-        report.warnings.append("no index yet: run `repomind index` to export lessons")
-        return []
+        return []  # nothing was exported yet: `repomind export` will include the lessons
     try:
         store = Store.open(layout.index_db, readonly=True)
     except (RepomindError, OSError) as exc:
