@@ -25,6 +25,8 @@ class StatusReport:
     head_moved: bool = False
     cache_bytes: int = 0
     memory_files: list[str] = field(default_factory=list)
+    spend: dict[str, Any] = field(default_factory=dict)  # LLM spend vs budgets (repomind.llm)
+    lessons: dict[str, int] = field(default_factory=dict)  # lessons.md counts (repomind reflect)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -52,6 +54,8 @@ def collect_status(layout: Layout) -> StatusReport:
         branch=gitrepo.head_ref(layout.root),
         memory_files=_memory_files(layout),
         cache_bytes=_dir_size(layout.cache),
+        spend=_spend(layout),
+        lessons=_lessons(layout),
     )
     if not layout.index_db.exists():
         return report
@@ -137,3 +141,71 @@ def _dir_size(path: Any) -> int:
             with contextlib.suppress(OSError):
                 total += os.lstat(os.path.join(dirpath, name)).st_size
     return total
+
+
+def _spend(layout: Layout) -> dict[str, Any]:
+    """LLM spend today / this month (UTC) against the budgets, and batches not collected yet."""
+    from repomind.config import Config, load_config
+    from repomind.errors import UsageError
+    from repomind.llm.batches import pending_batches
+    from repomind.llm.client import llm_configured
+    from repomind.llm.spend import spend_summary
+
+    try:
+        config = load_config(layout.config)
+    except UsageError:
+        config = Config()
+    data: dict[str, Any] = asdict(spend_summary(layout))
+    data["budget_usd_day"] = config.llm.budget_usd_day
+    data["budget_usd_month"] = config.llm.budget_usd_month
+    data["pending_batches"] = len(pending_batches(layout))
+    data["llm_configured"] = llm_configured(config)
+    return data
+
+
+def spend_rows(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """The `spend` line of `repomind status` (text output)."""
+    spend = data.get("spend")
+    if not spend:
+        return []
+
+    def usd(value: float) -> str:
+        return f"${value:.4f}" if 0 < value < 0.01 else f"${value:.2f}"
+
+    text = (
+        f"{usd(spend['today_usd'])} today of {usd(spend['budget_usd_day'])}, "
+        f"{usd(spend['month_usd'])} this month of {usd(spend['budget_usd_month'])} "
+        f"({spend['calls_month']} calls)"
+    )
+    if spend["pending_batches"]:
+        text += f"; {spend['pending_batches']} batch(es) pending"
+    if not spend["llm_configured"]:
+        text += "; LLM off (no ANTHROPIC_API_KEY or base_url)"
+    return [("LLM spend", text)]
+
+
+def _lessons(layout: Layout) -> dict[str, int]:
+    """Lessons shown to agents, stale, human, archived; sessions waiting; followed / repeated."""
+    from repomind.errors import UsageError
+    from repomind.memory.lessons import ARCHIVE, ARCHIVE_BLOCK, LESSONS, read_lessons
+    from repomind.reflect.verify import load_stats
+
+    try:
+        entries = read_lessons(layout.memory / LESSONS).entries
+        archived = read_lessons(layout.memory / ARCHIVE, ARCHIVE_BLOCK).entries
+    except (UsageError, OSError, UnicodeDecodeError):
+        return {}
+    stats = load_stats(layout.state / "lesson-stats.json")
+    queued = 0
+    for name in ("reflect-queue.jsonl", "reflect-queue.jsonl.taken"):
+        with contextlib.suppress(OSError):
+            queued += sum(1 for line in (layout.state / name).read_bytes().splitlines() if line)
+    return {
+        "active": sum(1 for e in entries if not e.stale),
+        "stale": sum(1 for e in entries if e.stale),
+        "human": sum(1 for e in entries if e.human),
+        "archived": len(archived),
+        "queued_sessions": queued,
+        "followed": sum(s.followed for s in stats.values()),
+        "repeated": sum(s.repeated for s in stats.values()),
+    }

@@ -75,14 +75,19 @@ def print_status(report: Any) -> None:
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_column(style="bold")
     table.add_column()
-    for key, value in _status_rows(data):
+    from repomind.status import spend_rows
+
+    for key, value in [*_status_rows(data), *spend_rows(data)]:
         table.add_row(key, value)
     console.print(table)
 
 
 def _status_rows(data: dict[str, Any]) -> list[tuple[str, str]]:
     if not data["indexed"]:
-        return [("index", "none yet — run `repomind index`")]
+        return [
+            ("index", "none yet — run `repomind index`"),
+            *_lesson_rows(data.get("lessons") or {}),
+        ]
     counts = data["counts"]
     langs = ", ".join(f"{k} {v}" for k, v in data["languages"].items()) or "-"
     stale = data["stale"]
@@ -107,7 +112,22 @@ def _status_rows(data: dict[str, Any]) -> list[tuple[str, str]]:
         ("stale", stale_text),
         ("memory", ", ".join(data["memory_files"]) or "-"),
         ("cache", f"{data['cache_bytes'] / 1e6:.1f} MB"),
+        *_lesson_rows(data.get("lessons") or {}),
     ]
+
+
+def _lesson_rows(lessons: dict[str, int]) -> list[tuple[str, str]]:
+    if not lessons:
+        return []
+    text = (
+        f"{lessons['active']} active ({lessons['human']} by humans), {lessons['stale']} stale, "
+        f"{lessons['archived']} archived; followed {lessons['followed']}×, "
+        f"repeated {lessons['repeated']}×"
+    )
+    rows = [("lessons", text)]
+    if lessons.get("queued_sessions"):
+        rows.append(("reflect queue", f"{lessons['queued_sessions']} session(s) waiting"))
+    return rows
 
 
 def print_ranked(rows: list[tuple[str, float, str]], empty: str) -> None:
