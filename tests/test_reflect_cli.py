@@ -91,6 +91,10 @@ def test_reflect_learns_consolidates_and_is_a_no_op_when_run_again(shop: GitRepo
     assert text.startswith("---\ndescription: ")
     before = memory_snapshot(shop.root)
 
+    status = json.loads(shop.repomind("status", "--json").out)["lessons"]
+    assert status["active"] >= 3 and status["stale"] == 0 and status["queued_sessions"] == 0
+    assert "lessons" in shop.repomind("status").out
+
     again = shop.repomind("reflect")
     assert again.code == 0, again.err
     assert "No new sessions" in again.out
@@ -238,3 +242,21 @@ def test_planted_secrets_never_reach_memory_or_rule_files(shop: GitRepo):
     assert "hardcode credentials" in everything  # the lesson itself was learned
     for secret in (aws, github, password):
         assert secret not in everything
+
+
+def test_gemini_and_aider_sessions_reflect_too(shop: GitRepo):
+    shutil.copy(
+        FIXTURES / "reflect" / "aider" / ".aider.chat.history.md",
+        shop.root / ".aider.chat.history.md",
+    )
+    gemini = sorted((FIXTURES / "reflect" / "gemini").iterdir())
+    result = shop.repomind("reflect", "--json")  # the Aider history is found in the repo root
+    assert result.code == 0, result.err
+    assert {s["agent"] for s in json.loads(result.out)["sessions"]} == {"aider"}
+    result = shop.repomind("reflect", *map(str, gemini), "--json")
+    assert result.code == 0, result.err
+    sessions = json.loads(result.out)["sessions"]
+    assert {s["agent"] for s in sessions} == {"gemini"}
+    assert "Don't run bare pytest here" in lessons_text(shop)
+    again = json.loads(shop.repomind("reflect", *map(str, gemini), "--json").out)
+    assert again["sessions"] == [] and again["changes"] == []

@@ -81,11 +81,16 @@ def test_same_lesson_from_a_new_session_reinforces_instead_of_repeating():
 def test_newer_contradicting_lesson_supersedes_and_the_old_one_is_archived():
     memory = fresh()
     consolidate(memory, [command_lesson("s1", "make test")], max_lessons=10)
-    changes = consolidate(memory, [command_lesson("s2", "tox -e py311")], max_lessons=10)
+    newer = command_lesson("s2", "tox -e py311", date="2026-11-21")
+    changes = consolidate(memory, [newer], max_lessons=10)
     assert [c.action for c in changes] == ["supersede"]
     assert memory.lessons.entries[0].commands == ("tox -e py311",)
     (old,) = memory.archive.entries
     assert old.commands == ("make test",) and old.retired.startswith("superseded")
+    # An older session reflected late does not overrule a newer lesson.
+    late = command_lesson("s0", "nox -s tests", date="2026-11-01")
+    assert consolidate(memory, [late], max_lessons=10) == []
+    assert memory.lessons.entries[0].commands == ("tox -e py311",)
 
 
 def test_human_edit_is_detected_kept_verbatim_and_wins(tmp_path: Path):

@@ -80,6 +80,9 @@ def _merge_one(memory: Memory, lesson: Lesson, touched: set[str]) -> Change:
         return Change("reinforce", current.id, current.text)
     if current.human:
         return Change("keep-human", current.id, current.text, incoming.text)
+    if incoming.last_date and incoming.last_date < current.last_date:
+        # Reflecting an old session late: it cannot overrule what newer sessions taught.
+        return Change("unchanged", current.id, current.text, "older than the lesson in memory")
     _retire(memory, current, f"superseded by a later session ({incoming.last_date or 'undated'})")
     entries[index] = replace(incoming, section=current.section)
     return Change("supersede", current.id, incoming.text, current.text)
