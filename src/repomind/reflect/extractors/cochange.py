@@ -6,9 +6,10 @@ import re
 from itertools import combinations
 from pathlib import Path
 
+from repomind.reflect.extractors import shell
 from repomind.reflect.extractors.common import evidence, repo_path
 from repomind.reflect.lesson import Lesson
-from repomind.reflect.session import Session, UserMessage
+from repomind.reflect.session import Session, ToolCall, UserMessage
 
 MAX_FILES = 8  # more is a bulk change (rename, reformat): its pairs teach nothing
 # Files no one edits by choice: lockfiles, generated and vendored output.
@@ -41,19 +42,51 @@ def cochange_lessons(session: Session, root: Path) -> list[Lesson]:
 
 
 def edited_files(session: Session, root: Path) -> list[str]:
-    """Repo files the session changed successfully (agent dirs, lockfiles, outputs left out)."""
-    found: dict[str, None] = {}
-    for call in session.tool_calls():
-        if call.kind not in ("edit", "write"):
+    """Repo files the session changed and kept (agent dirs, lockfiles, outputs left out).
+
+    A file reverted or deleted after its last edit (`git checkout -- f`, `git restore f`,
+    `rm f`) was a wrong turn, not part of the change.
+    """
+    last_edit: dict[str, int] = {}
+    reverted: dict[str, int] = {}
+    for position, event in enumerate(session.events):
+        if not isinstance(event, ToolCall):
             continue
-        result = session.result_of(call.id)
+        if event.kind == "shell" and event.command:
+            for path in _reverted_paths(event.command):
+                relative = repo_path(path, session, root)
+                if relative:
+                    reverted[relative] = position
+            continue
+        if event.kind not in ("edit", "write"):
+            continue
+        result = session.result_of(event.id)
         if result is not None and not result.ok:
             continue
-        for path in call.file_paths:
+        for path in event.file_paths:
             relative = repo_path(path, session, root)
             if relative and not _DERIVED.search(relative):
-                found.setdefault(relative)
-    return list(found)
+                last_edit.setdefault(relative, position)
+                last_edit[relative] = position
+    return [p for p, at in last_edit.items() if reverted.get(p, -1) < at]
+
+
+def _reverted_paths(command: str) -> list[str]:
+    paths = []
+    for segment in shell.split_segments(command):
+        argv = list(shell.core(segment).argv)
+        if argv[:2] in (["git", "checkout"], ["git", "restore"], ["git", "rm"]):
+            args = argv[2:]
+        elif argv[:1] == ["rm"]:
+            args = argv[1:]
+        else:
+            continue
+        if "--" in args:
+            args = args[args.index("--") + 1:]
+        elif argv[:2] == ["git", "checkout"]:
+            continue  # `git checkout <branch>` without `--` switches branches
+        paths += [a for a in args if not a.startswith("-")]
+    return paths
 
 
 def _task(session: Session) -> str:

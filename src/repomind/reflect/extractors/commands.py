@@ -26,7 +26,7 @@ _VERB = {
 
 def command_lessons(session: Session, root: Path) -> list[Lesson]:
     """"Use Y, not X": X failed for a reason of its own, and Y, with the same purpose, worked."""
-    all_runs = runs(session)
+    all_runs = runs(session, root)
     edits = _edit_positions(session, root)
     pairs: dict[str, tuple[list[Run], Run]] = {}
     for index, failed in enumerate(all_runs):
@@ -62,7 +62,7 @@ def command_lessons(session: Session, root: Path) -> list[Lesson]:
 def confirmed_lessons(session: Session, root: Path) -> list[Lesson]:
     """Whole-suite test/lint/format/typecheck/build commands that ran and passed."""
     lessons: dict[str, Lesson] = {}
-    for run in runs(session):
+    for run in runs(session, root):
         if not run.ok or run.purpose not in CONFIRMABLE or not run.normal:
             continue
         if shell.is_targeted(run.command) or len(run.normal) > 120:
@@ -86,14 +86,16 @@ def _command_was_the_problem(failed: Run, worked: Run, edits: list[int]) -> bool
         return False  # the same command passed later: flaky, or the code was fixed
     if shell.is_targeted(worked.command) and not shell.is_targeted(failed.command):
         return False  # a narrower run passing says nothing about the whole suite
-    edited_between = any(failed.position < p < worked.position for p in edits)
     if failed.purpose in ("run", "install") and not failed.wrong_command:
         return False  # a program or an install fails for many reasons besides its command line
     if failed.zero_tests or _STRONG_WRONG.search(failed.output):
         return True
-    if edited_between:
-        return False
-    return failed.wrong_command or not failed.code_failure
+    if any(failed.position < p < worked.position for p in edits):
+        return False  # the edits, not the new command, may be what fixed it
+    if failed.code_failure and not failed.wrong_command:
+        # Same code, other command: it matters, unless the new one only adds flags to the old.
+        return not set(shell.tokens(failed.normal)) <= set(shell.tokens(worked.normal))
+    return True
 
 
 _STRONG_WRONG = re.compile(

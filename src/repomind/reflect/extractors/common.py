@@ -112,9 +112,15 @@ class Run:
         return not self.ok and bool(_CODE_FAILURE.search(self.output))
 
 
-def runs(session: Session) -> list[Run]:
+def runs(session: Session, root: Path) -> list[Run]:
     """Every shell command of the session, in order, with its outcome."""
     results = {e.call_id: e for e in session.events if isinstance(e, ToolResult)}
+
+    def place(directory: str) -> str | None:
+        if directory in (".", "./"):
+            return ""
+        return repo_path(directory, session, root)
+
     found = []
     for position, event in enumerate(session.events):
         if not isinstance(event, ToolCall) or event.kind != "shell" or not event.command:
@@ -127,9 +133,13 @@ def runs(session: Session) -> list[Run]:
             ok = False  # "Ran 0 tests … OK" proves nothing
         if ok and _MASKED_STATUS.search(event.command) and _MASKED_FAILURE.search(output):
             ok = False  # `pytest | tail`, `|| true`: the exit status is not the command's
+        normal = shell.normalize(event.command, place)
+        workdir = event.input.get("workdir") or event.input.get("cwd")
+        where = place(workdir) if isinstance(workdir, str) and workdir else None
+        if where and normal and not normal.startswith("cd "):
+            normal = f"cd {where} && {normal}"  # Codex runs a call in its `workdir`
         found.append(
-            Run(position, event.command, shell.normalize(event.command), purpose, ok,
-                result is not None, output)
+            Run(position, event.command, normal, purpose, ok, result is not None, output)
         )
     return found
 
@@ -152,7 +162,10 @@ def evidence(session: Session, quote: str) -> Evidence:
 
 
 def repo_path(path: str, session: Session, root: Path) -> str | None:
-    """`path` relative to `root` with forward slashes; None outside the repo or in agent dirs."""
+    """`path` relative to `root` with forward slashes; None outside the repo or in agent dirs.
+
+    The root itself is "" (falsy, like None, where a file is wanted).
+    """
     if not path:
         return None
     candidate = Path(path)
@@ -165,7 +178,9 @@ def repo_path(path: str, session: Session, root: Path) -> str | None:
     except ValueError:  # another drive
         return None
     relative = PurePosixPath(*Path(relative).parts).as_posix()
-    if relative == "." or relative.startswith("../") or relative == "..":
+    if relative == ".":
+        return ""
+    if relative.startswith("../") or relative == "..":
         return None
     if (relative + "/").startswith(_PRIVATE_DIRS) or relative.startswith(_PRIVATE_DIRS):
         return None

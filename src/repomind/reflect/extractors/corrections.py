@@ -69,7 +69,7 @@ _PATHLIKE = re.compile(
 
 
 def correction_lessons(session: Session, root: Path) -> list[Lesson]:
-    ran = {r.normal: r for r in runs(session) if r.normal}
+    ran = {r.normal: r for r in runs(session, root) if r.normal}
     touched = _touched_files(session, root)
     lessons: dict[str, Lesson] = {}
     agent_acted = False
@@ -118,8 +118,9 @@ def _rule_sentences(text: str, strict: bool) -> str:
             kept.append(sentence)
         elif kept and not strict and opening_correction and len(kept) == 1 and _explains(sentence):
             kept.append(sentence)  # the reason right after a "No, …" correction
-    if not kept and not strict and opening_correction and len(sentences) <= 3:
-        kept = sentences[:2]  # "No, the config lives in settings/base.py."
+    if not strict and opening_correction and len(sentences) <= 3:
+        # A short "No, …" / "Wrong file — …" message is a correction as a whole.
+        kept = [s for s in sentences if not s.endswith("?") and not _THANKS.match(s)]
     result = " ".join(kept)
     result = _LEADING_FILLER.sub("", result).strip(" ,;:—–-")
     if len(_key_words(result)) < 2:

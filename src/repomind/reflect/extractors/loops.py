@@ -15,11 +15,17 @@ TEXT_CHARS = 200
 
 
 def loop_lessons(session: Session, root: Path) -> list[Lesson]:
-    return _edit_loops(session, root) + _command_loops(session)
+    edit_loops = _edit_loops(session, root)
+    # A command that kept failing while a file was being fixed belongs to that file's loop.
+    explained = {c for lesson in edit_loops for c in lesson.commands}
+    return edit_loops + [
+        lesson for lesson in _command_loops(session, root)
+        if not explained.intersection(lesson.commands)
+    ]
 
 
 def _edit_loops(session: Session, root: Path) -> list[Lesson]:
-    all_runs = runs(session)
+    all_runs = runs(session, root)
     counts: Counter[str] = Counter()
     last_edit: dict[str, int] = {}
     first_edit: dict[str, int] = {}
@@ -63,10 +69,10 @@ def _edit_loops(session: Session, root: Path) -> list[Lesson]:
     return lessons
 
 
-def _command_loops(session: Session) -> list[Lesson]:
+def _command_loops(session: Session, root: Path) -> list[Lesson]:
     failures: dict[str, list[Run]] = {}
     passed: set[str] = set()
-    for run in runs(session):
+    for run in runs(session, root):
         if run.ok:
             passed.add(run.normal)
         elif run.finished and not run.transient and run.purpose:

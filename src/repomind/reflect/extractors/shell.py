@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass
 
 Purpose = str  # "test" | "lint" | "format" | "typecheck" | "build" | "install" | "run"
@@ -202,8 +203,19 @@ def _package_script_purpose(tool: str, args: tuple[str, ...]) -> Purpose | None:
 
 
 def _name_purpose(name: str) -> Purpose | None:
-    """A script or make target's purpose from its name: `test:unit`, `lint-fix`, `typecheck`."""
-    head = re.split(r"[:\-_.]", name.lower(), maxsplit=1)[0]
+    """A script or make target's purpose from its name: `test:unit`, `check:lint`, `typecheck`.
+
+    The most specific word wins: `check:lint` lints, `check` alone tests.
+    """
+    words = re.split(r"[:\-_.]", name.lower())
+    for specific in ("lint", "format", "typecheck"):
+        for word in words:
+            if _word_purpose(word) == specific:
+                return specific
+    return _word_purpose(words[0])
+
+
+def _word_purpose(head: str) -> Purpose | None:
     if head in ("test", "tests", "check", "spec", "specs", "ci", "unit", "e2e", "coverage",
                 "cov", "integration"):
         return "test"
@@ -222,34 +234,62 @@ def _name_purpose(name: str) -> Purpose | None:
     return None
 
 
-def normalize(command: str) -> str:
-    """A command as memory should cite it: no `cd <dir> &&`, pagers or redirections; one line.
+def normalize(command: str, place: Callable[[str], str | None] | None = None) -> str:
+    """A command as memory should cite it: no pagers or redirections; one line.
 
-    Env assignments stay (`PYTHONPATH=src pytest` differs from `pytest`).
+    `cd <dir>` stays only when `place` maps the directory to a subdirectory of the repo (it
+    returns the repo-relative path, "" for the repo root, None outside it). Env assignments stay
+    (`PYTHONPATH=src pytest` differs from `pytest`).
     """
     segments = []
     for segment in split_segments(command):
         argv = tokens(segment)
-        if argv and argv[0] in ("cd", "pushd", "clear"):
+        if argv and argv[0] in ("cd", "pushd"):
+            where = place(argv[1]) if place is not None and len(argv) == 2 else None
+            if where:
+                segments.append(f"cd {where}")
+            continue
+        if argv and argv[0] == "clear":
             continue
         segments.append(" ".join(_NOISE_SUFFIX.sub("", segment).split()))
+    while segments and segments[-1].startswith("cd "):
+        segments.pop()
     return " && ".join(s for s in segments if s)
 
 
 def is_targeted(command: str) -> bool:
-    """Whether a command runs only some tests or files (`pytest tests/test_x.py::t`, `-k x`)."""
+    """Whether a command runs only some tests or files (`pytest tests/test_x.py::t`, `-k x`),
+    or changes files rather than checking them (`--fix`, `-u`)."""
     for segment in split_segments(command):
-        argv = core(segment).argv
-        for i, arg in enumerate(argv[1:], start=1):
-            if "::" in arg or arg in ("-k", "-run", "--grep", "-t", "--testNamePattern", "-g"):
+        for arg in _tool_args(core(segment).argv):
+            if "::" in arg or arg in _SELECTING:
                 return True
-            if arg.startswith(("-k=", "-run=", "--grep=", "--testNamePattern=")):
+            if "=" in arg and arg.split("=", 1)[0] in _SELECTING:
                 return True
-            if i > 0 and not arg.startswith("-") and _is_source_file(arg):
+            if not arg.startswith("-") and _is_source_file(arg):
                 return True
     return False
 
 
+def _tool_args(argv: tuple[str, ...]) -> tuple[str, ...]:
+    """The arguments after the tool itself: `python3 -m pytest -q x` → ("-q", "x")."""
+    if argv and _PYTHON.match(argv[0]):
+        args = argv[1:]
+        if len(args) >= 2 and args[0] == "-m":
+            return args[2:]
+        if args and args[0].endswith(".py"):
+            return args[1:]
+        return args
+    return argv[1:]
+
+
+# Flags that run part of a suite, or change files instead of checking them.
+_SELECTING = frozenset(
+    {"-k", "-m", "-run", "--run", "--grep", "-t", "--testNamePattern", "-g", "--ignore",
+     "--deselect", "--lf", "--last-failed", "--only-changed", "-o", "--changed", "-u",
+     "--updateSnapshot", "--update-snapshots", "--snapshot-update", "--fix", "--write", "-w",
+     "--fix-only", "--unsafe-fixes", "--testPathPattern", "--filter"}
+)
 _SOURCE_FILE = re.compile(
     r"\.(?:py|pyi|js|jsx|mjs|cjs|ts|tsx|go|rs|rb|java|kt|php|cs|c|cc|cpp|h|hpp|swift|vue|svelte"
     r"|scala|ex|exs)$"
