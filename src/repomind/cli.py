@@ -130,6 +130,10 @@ def status(repo: RepoOption = None, as_json: JsonOption = False) -> None:
     from repomind.ui import print_status
 
     print_status(report)
+    from repomind.status import watch_rows
+
+    for key, value in watch_rows(report.to_json()):
+        typer.echo(f"{key:<16}{value}")
 
 
 def _open_index(layout, config):  # type: ignore[no-untyped-def]
@@ -308,6 +312,51 @@ def export(
             names = ", ".join(o.path for o in report.stale)
             typer.echo(f"repomind: stale rule files: {names} (run `repomind export`)", err=True)
         raise typer.Exit(1)
+
+
+@app.command()
+def watch(
+    repo: RepoOption = None,
+    detach: Annotated[
+        bool, typer.Option("--detach", help="Run in the background (log: .repomind/state/).")
+    ] = False,
+    stop: Annotated[bool, typer.Option("--stop", help="Stop the running watcher.")] = False,
+    show_status: Annotated[
+        bool, typer.Option("--status", help="Whether a watcher runs, and its last step.")
+    ] = False,
+    as_json: JsonOption = False,
+    settle_seconds: Annotated[float | None, typer.Option(hidden=True)] = None,
+    idle_seconds: Annotated[float | None, typer.Option(hidden=True)] = None,
+    log_file: Annotated[Path | None, typer.Option(hidden=True)] = None,
+) -> None:
+    """Re-index and export when the tree settles; reflect and refresh the wiki when idle."""
+    from repomind.errors import UsageError
+    from repomind.watch import daemon
+
+    if detach + stop + show_status > 1:
+        raise UsageError("choose one of --detach, --stop, --status")
+    layout = _layout(repo)
+    if show_status:
+        state = daemon.watcher_status(layout)
+        if as_json:
+            _print_json(state.to_json())
+        else:
+            typer.echo(f"watch: {state.describe()}")
+        return
+    if stop:
+        report = daemon.stop_watcher(layout)
+        if not report.was_running:
+            typer.echo("watch: not running in this repository")
+        else:
+            how = "killed (it did not stop in time)" if report.killed else "stopped"
+            typer.echo(f"watch: {how} (pid {report.pid})")
+        return
+    times = daemon.watch_times(layout, settle_seconds, idle_seconds)  # validates the config
+    if detach:
+        pid, log_path = daemon.start_detached(layout, settle_seconds, idle_seconds)
+        typer.echo(f"watch: started in the background (pid {pid}); log: {log_path}")
+        return
+    raise typer.Exit(daemon.run_foreground(layout, times, log_file))
 
 
 hooks_app = typer.Typer(help="Install or remove repomind's git and agent hooks.")

@@ -27,6 +27,7 @@ class StatusReport:
     memory_files: list[str] = field(default_factory=list)
     spend: dict[str, Any] = field(default_factory=dict)  # LLM spend vs budgets (repomind.llm)
     lessons: dict[str, int] = field(default_factory=dict)  # lessons.md counts (repomind reflect)
+    watch: dict[str, Any] = field(default_factory=dict)  # the background watcher (repomind watch)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -56,6 +57,7 @@ def collect_status(layout: Layout) -> StatusReport:
         cache_bytes=_dir_size(layout.cache),
         spend=_spend(layout),
         lessons=_lessons(layout),
+        watch=_watch(layout),
     )
     if not layout.index_db.exists():
         return report
@@ -209,3 +211,20 @@ def _lessons(layout: Layout) -> dict[str, int]:
         "followed": sum(s.followed for s in stats.values()),
         "repeated": sum(s.repeated for s in stats.values()),
     }
+
+
+def _watch(layout: Layout) -> dict[str, Any]:
+    """Whether `repomind watch` runs for this repository, and its last step."""
+    from repomind.watch.daemon import watcher_status
+
+    return watcher_status(layout).to_json()
+
+
+def watch_rows(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """The `watch` line of `repomind status` (text output)."""
+    from repomind.watch.daemon import WatchStatus
+
+    watch = data.get("watch")
+    if not watch:
+        return []
+    return [("watch", WatchStatus(**watch).describe())]

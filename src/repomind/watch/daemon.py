@@ -1,0 +1,675 @@
+"""The watcher process: one per repository (lock), its loop, and start/stop/status from outside.
+
+The loop sleeps in `select` on a wake-up pipe (written by the observer thread on the first
+event of a burst, and by signal handlers) with a timeout set to the next thing that is due:
+the settle deadline, the idle deadline, a step's retry, or a slow health check. Idle, it
+costs nothing but an occasional wake-up.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from repomind.errors import OperationError
+from repomind.layout import Layout
+from repomind.watch import steps as st
+from repomind.watch.observer import Activity, GitDirs, TreeWatcher, find_git_dirs, unignored
+
+LOCK_NAME = "watch.lock"
+STATUS_NAME = "watch.json"
+LOG_NAME = "watch.log"
+LOG_ROTATE_BYTES = 1 << 20
+HEALTH_SECONDS = 60.0  # how often an idle watcher checks that its folders and lock still exist
+HEALTH_DELAY_SECONDS = 0.5  # after a deletion event, before the check
+MISSING_ROOT_SECONDS = 5.0  # how often it looks for a deleted repository coming back
+STOP_GRACE_SECONDS = 20.0  # a running step may finish this long after a stop request
+STOP_WAIT_SECONDS = STOP_GRACE_SECONDS + st.TERM_GRACE_SECONDS + 10.0
+START_WAIT_SECONDS = 15.0
+
+log = logging.getLogger("repomind.watch")
+
+
+@dataclass(frozen=True, slots=True)
+class WatchTimes:
+    """Seconds of quiet before re-indexing, and of inactivity before sleep-time work."""
+
+    settle: float
+    idle: float
+
+
+def watch_times(
+    layout: Layout, settle_seconds: float | None = None, idle_seconds: float | None = None
+) -> WatchTimes:
+    """The config's `watch` settings (env overrides included), or the hidden test overrides."""
+    from repomind.config import load_config
+
+    config = load_config(layout.config).watch
+    settle = float(config.settle_seconds) if settle_seconds is None else settle_seconds
+    idle = float(config.idle_minutes) * 60 if idle_seconds is None else idle_seconds
+    return WatchTimes(max(settle, 0.05), max(idle, 0.0))
+
+
+@dataclass(slots=True)
+class WatchStatus:
+    """What `watch --status` and `repomind status` report (from the watcher's status file)."""
+
+    running: bool
+    pid: int | None = None
+    started: str | None = None
+    state: str = "not running"
+    last_step: dict[str, Any] | None = None
+    last_error: dict[str, Any] | None = None
+    log: str | None = None
+    settle_seconds: float | None = None
+    idle_seconds: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def describe(self) -> str:
+        """One line for humans."""
+        if not self.running:
+            text = "not running — start it with `repomind watch --detach`"
+            if self.last_error:
+                text += f" (last error: {self.last_error.get('step')}: "
+                text += f"{self.last_error.get('message', '')})"
+            return text
+        text = f"running (pid {self.pid}, since {self.started}): {self.state}"
+        if self.last_step:
+            text += f"; last step {self.last_step.get('name')} {self.last_step.get('outcome')}"
+            text += f" at {self.last_step.get('at')}"
+        return text
+
+
+def _utc_now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+# --- the lock and the status file ---------------------------------------------------------
+
+
+class WatchLock:
+    """An exclusive flock on `.repomind/state/watch.lock`, released by the kernel on any exit.
+
+    So a crashed watcher never blocks the next start; the status file beside it only tells
+    who holds the lock.
+    """
+
+    def __init__(self, layout: Layout) -> None:
+        self.path = layout.state / LOCK_NAME
+        self._fd: int | None = None
+
+    def acquire(self) -> bool:
+        import fcntl
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            return False
+        self.release()
+        self._fd = fd
+        return True
+
+    def intact(self) -> bool:
+        """False when the lock file we hold was deleted or replaced (folder removed)."""
+        if self._fd is None:
+            return False
+        try:
+            return os.stat(self.path).st_ino == os.fstat(self._fd).st_ino
+        except OSError:
+            return False
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+def _is_locked(layout: Layout) -> bool:
+    """Whether some process holds the watch lock (probing takes it for an instant)."""
+    lock = WatchLock(layout)
+    if not lock.path.exists():
+        return False
+    if lock.acquire():
+        lock.release()
+        return False
+    return True
+
+
+def _read_status_file(layout: Layout) -> dict[str, Any]:
+    try:
+        data = json.loads((layout.state / STATUS_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie (exited, not yet reaped) is gone for our purposes
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
+            return handle.read().rpartition(")")[2].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            return handle.read()
+    except OSError:
+        return b""
+
+
+def watcher_status(layout: Layout) -> WatchStatus:
+    """Whether a watcher runs for this repository, and what it last did."""
+    data = _read_status_file(layout)
+    pid = data.get("pid") if isinstance(data.get("pid"), int) else None
+    # The lock is the truth; the command line covers the instant its file is being recreated.
+    running = (
+        pid is not None
+        and _pid_alive(pid)
+        and (_is_locked(layout) or b"watch" in _cmdline(pid))
+    )
+    status = WatchStatus(
+        running=running,
+        pid=pid if running else None,
+        started=data.get("started") if running else None,
+        state=str(data.get("state", "")) if running else "not running",
+        last_step=data.get("last_step"),
+        last_error=data.get("last_error"),
+        log=str(layout.state / LOG_NAME) if (layout.state / LOG_NAME).exists() else None,
+        settle_seconds=data.get("settle_seconds") if running else None,
+        idle_seconds=data.get("idle_seconds") if running else None,
+    )
+    return status
+
+
+def _already_running(layout: Layout) -> OperationError:
+    data = _read_status_file(layout)
+    pid, since = data.get("pid", "?"), data.get("started", "?")
+    return OperationError(
+        f"repomind watch is already running in this repository (pid {pid}, since {since}); "
+        "stop it with `repomind watch --stop`"
+    )
+
+
+# --- the watcher itself ---------------------------------------------------------------------
+
+
+class Waker:
+    """A self-pipe: anything (a thread, a signal handler) can end the loop's `select`."""
+
+    def __init__(self) -> None:
+        self.read_fd, self.write_fd = os.pipe()
+        os.set_blocking(self.read_fd, False)
+        os.set_blocking(self.write_fd, False)
+
+    def wake(self) -> None:
+        with contextlib.suppress(BlockingIOError, OSError):
+            os.write(self.write_fd, b"\0")
+
+    def wait(self, timeout: float | None) -> None:
+        with contextlib.suppress(InterruptedError):
+            select.select([self.read_fd], [], [], timeout)
+        with contextlib.suppress(BlockingIOError, InterruptedError):
+            while os.read(self.read_fd, 4096):
+                pass
+
+    def close(self) -> None:
+        os.close(self.read_fd)
+        os.close(self.write_fd)
+
+
+@dataclass(slots=True)
+class _LoopState:
+    last_activity: float
+    tree_due: bool = True  # index + export at start: the tree may have changed unwatched
+    tree_forced: bool = True  # run even if the burst's paths all turn out ignored
+    tree_retry_at: float = 0.0
+    sleep_due: set[str] = field(default_factory=lambda: {s.name for s in st.SLEEP_STEPS})
+    idle_announced: bool = False
+
+
+class Watcher:
+    """The foreground watcher loop for one repository."""
+
+    def __init__(self, layout: Layout, times: WatchTimes, log_file: Path | None = None) -> None:
+        self.layout = layout
+        self.root = layout.root
+        self.times = times
+        self.log_file = log_file
+        self.lock = WatchLock(layout)
+        self.activity = Activity()
+        self.waker = Waker()
+        self.backoff = st.Backoff()
+        self.stop_reason: str | None = None
+        self.stop_at = 0.0
+        self.status: dict[str, Any] = {}
+        self.dirs: GitDirs | None = None
+        self.tree: TreeWatcher | None = None
+        self.root_missing = False
+
+    # -- lifecycle --
+
+    def run(self) -> int:
+        if not self.lock.acquire():
+            raise _already_running(self.layout)
+        self._reap_stale_step()
+        previous = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(sig, self._on_signal)
+        self.status = {
+            "pid": os.getpid(),
+            "started": _utc_now(),
+            "root": str(self.root),
+            "state": "starting",
+            "settle_seconds": self.times.settle,
+            "idle_seconds": self.times.idle,
+            "log": str(self.log_file) if self.log_file else None,
+            "child_pid": None,
+        }
+        self._write_status()
+        try:
+            self._start_observer()
+            log.info(
+                "watching %s (settle %.1f s, idle %.0f s, pid %d)",
+                self.root,
+                self.times.settle,
+                self.times.idle,
+                os.getpid(),
+            )
+            self._loop()
+        finally:
+            if self.tree is not None:
+                self.tree.stop()
+            self.status.update(state="stopped", stopped=_utc_now(), child_pid=None)
+            with contextlib.suppress(OSError):
+                self._write_status()
+            self.lock.release()
+            self.waker.close()
+            signal.signal(signal.SIGTERM, previous[0])
+            signal.signal(signal.SIGINT, previous[1])
+            log.info("stopped (%s)", self.stop_reason or "loop ended")
+        return 0
+
+    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
+        # Only a flag and a pipe write: no locks are taken inside a signal handler.
+        if self.stop_reason is None:
+            self.stop_reason = signal.Signals(signum).name
+            self.stop_at = time.monotonic()
+        self.waker.wake()
+
+    def _reap_stale_step(self) -> None:
+        """A step left running by a watcher that was killed (normally PDEATHSIG ends it)."""
+        data = _read_status_file(self.layout)
+        pid = data.get("child_pid")
+        if not isinstance(pid, int) or not _pid_alive(pid):
+            return
+        cmdline = _cmdline(pid)
+        if b"repomind.watch.child" in cmdline and str(self.root).encode() in cmdline:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(pid, signal.SIGTERM)
+            log.warning("ended step pid %d left behind by a previous watcher", pid)
+
+    def _start_observer(self) -> None:
+        self.dirs = find_git_dirs(self.root)
+        self.tree = TreeWatcher(self.root, self.dirs, self.activity, self.waker.wake)
+        self.tree.start()
+        if self.tree.degraded:
+            log.warning("%s", self.tree.degraded)
+
+    def _write_status(self) -> None:
+        from repomind.fsutil import write_text_atomic
+
+        if not self._ensure_lock():
+            return
+        self.layout.state.mkdir(parents=True, exist_ok=True)
+        path = self.layout.state / STATUS_NAME
+        write_text_atomic(path, json.dumps(self.status, indent=1, sort_keys=True) + "\n")
+
+    def _ensure_lock(self) -> bool:
+        """Hold the lock again if its file was deleted; False when another watcher took it."""
+        if self.lock.intact():
+            return True
+        self._reopen_log()
+        if self.lock.acquire():
+            log.warning("state folder was deleted; lock and status recreated")
+            return True
+        log.error("another watcher took the lock after the state folder was deleted; exiting")
+        self.stop_reason = self.stop_reason or "lock lost"
+        self.waker.wake()
+        return False
+
+    def _reopen_log(self) -> None:
+        if self.log_file is not None and not self.log_file.exists():
+            _redirect_output(self.log_file)
+            log.warning("log file was deleted; reopened")
+
+    def _set_state(self, state: str) -> None:
+        if self.status.get("state") != state:
+            self.status["state"] = state
+            with contextlib.suppress(OSError):
+                self._write_status()
+
+    # -- the loop --
+
+    def _loop(self) -> None:
+        now = time.monotonic()
+        loop = _LoopState(last_activity=now)
+        next_health = now + HEALTH_SECONDS
+        while self.stop_reason is None:
+            now = time.monotonic()
+            with self.activity.lock:
+                pending, last_event = self.activity.pending, self.activity.last_event
+                queued, self.activity.queue_changed = self.activity.queue_changed, False
+                health, self.activity.health = self.activity.health, False
+            if health:  # let a folder removal finish before repairing what it took
+                next_health = min(next_health, now + HEALTH_DELAY_SECONDS)
+            if now >= next_health or self.root_missing:
+                self._check_health()
+                next_health = now + HEALTH_SECONDS
+                if self.root_missing:
+                    self._set_state("waiting for the repository folder to come back")
+                    self.waker.wait(MISSING_ROOT_SECONDS)
+                    continue
+            if pending:
+                loop.last_activity = max(loop.last_activity, last_event)
+                loop.sleep_due = {s.name for s in st.SLEEP_STEPS}
+                loop.idle_announced = False
+            if queued:
+                loop.sleep_due.add(st.REFLECT.name)
+            if pending and now - last_event >= self.times.settle:
+                self._tree_cycle(loop, *self.activity.take())
+                continue
+            if not pending and loop.tree_due and now >= loop.tree_retry_at:
+                self._tree_cycle(loop, set(), False, False)
+                continue
+            idle_at = loop.last_activity + self.times.idle
+            if not pending and not loop.tree_due and now >= idle_at:
+                due = [s for s in st.SLEEP_STEPS if s.name in loop.sleep_due]
+                ready = [s for s in due if self.backoff.ready(s, now)]
+                if ready:
+                    self._sleep_cycle(loop, ready, now - loop.last_activity)
+                    continue
+            self._set_state("watching" if now < idle_at else "idle")
+            deadlines = [next_health]
+            if pending:
+                deadlines.append(last_event + self.times.settle)
+            elif loop.tree_due:
+                deadlines.append(loop.tree_retry_at)
+            elif loop.sleep_due:
+                due = [s for s in st.SLEEP_STEPS if s.name in loop.sleep_due]
+                deadlines.append(max(idle_at, self.backoff.next_time(due)))
+            self.waker.wait(max(0.0, min(deadlines) - time.monotonic()))
+
+    def _tree_cycle(self, loop: _LoopState, paths: set[str], overflow: bool, moved: bool) -> None:
+        forced = loop.tree_forced or overflow or moved
+        if not forced and paths:
+            relevant = unignored(self.root, paths)
+            if not relevant:
+                log.debug("only git-ignored paths changed; nothing to do")
+                return
+        loop.tree_forced = False
+        what = "HEAD moved" if moved else f"{len(paths)} path(s) changed" if paths else "start"
+        log.info("tree settled (%s): index + export", what)
+        for step in st.TREE_STEPS:
+            if self.stop_reason is not None:
+                loop.tree_due = True
+                return
+            result = self._run(step)
+            if result.outcome == st.INTERRUPTED:
+                loop.tree_due = True
+                return
+            if result.outcome != st.OK:
+                delay = self.backoff.next_time([step]) - time.monotonic()
+                loop.tree_due, loop.tree_forced = True, True
+                loop.tree_retry_at = time.monotonic() + max(delay, 0.0)
+                log.info("index + export will be retried in %.0f s or on the next change", delay)
+                return
+        loop.tree_due = False
+
+    def _sleep_cycle(self, loop: _LoopState, ready: list[st.Step], idle_for: float) -> None:
+        if not loop.idle_announced:
+            log.info("developer idle for %.0f s: sleep-time work", idle_for)
+            loop.idle_announced = True
+        for step in ready:
+            if self.stop_reason is not None:
+                return
+            with self.activity.lock:
+                if self.activity.pending:
+                    return  # the developer is back: sleep-time work waits for the next idle
+            result = self._run(step, interrupt_on_activity=True)
+            if result.outcome in (st.OK, st.UNAVAILABLE):
+                loop.sleep_due.discard(step.name)
+            elif result.outcome == st.INTERRUPTED:
+                return
+
+    def _run(self, step: st.Step, interrupt_on_activity: bool = False) -> st.StepResult:
+        """One step as a child process; logged, recorded in the status file, never raising."""
+
+        def should_stop() -> str | None:
+            if self.stop_reason is not None:
+                if time.monotonic() - self.stop_at > STOP_GRACE_SECONDS:
+                    return "stopping"
+                return None  # let the step finish: nothing is left half-done
+            if interrupt_on_activity:
+                with self.activity.lock:
+                    if self.activity.pending:
+                        return "developer activity"
+            return None
+
+        def started(pid: int) -> None:
+            self.status["child_pid"] = pid
+            with contextlib.suppress(OSError):
+                self._write_status()
+
+        self._set_state(f"running {step.name}")
+        with self.activity.lock:
+            self.activity.step_running = True
+        try:
+            result = st.run_step(self.root, step, self.waker.read_fd, should_stop, started)
+        except Exception as exc:  # a bug here must not end the watcher
+            result = st.StepResult(step.name, st.FAILED, 0.0, None, f"{type(exc).__name__}: {exc}")
+        finally:
+            with self.activity.lock:
+                self.activity.step_running = False
+        delay = self.backoff.record(step, result, time.monotonic())
+        record = {
+            "name": step.name,
+            "outcome": result.outcome,
+            "at": _utc_now(),
+            "seconds": round(result.seconds, 3),
+        }
+        self.status["child_pid"] = None
+        self.status["last_step"] = record
+        if result.outcome == st.OK:
+            log.info("%s", result.summary())
+        elif result.outcome == st.UNAVAILABLE:
+            log.info("%s: not available in this repomind version; skipped", step.name)
+        else:
+            message = result.summary()
+            if delay:
+                message += f" — retry in {delay:.0f} s"
+            log.warning("%s", message)
+            for line in result.output.splitlines()[:-1]:
+                log.warning("  %s: %s", step.name, line)
+            self.status["last_error"] = {
+                **record,
+                "message": (result.output.strip().splitlines() or [result.outcome])[-1][:300],
+            }
+        with contextlib.suppress(OSError):
+            self._write_status()
+        return result
+
+    # -- surviving deleted folders --
+
+    def _check_health(self) -> None:
+        """Repair what deleting folders broke: lock, status file, log, the observer."""
+        if not (self.root / ".git").exists():
+            if not self.root_missing:
+                log.warning("the repository folder %s is gone; waiting for it", self.root)
+                if self.tree is not None:
+                    self.tree.stop()
+                    self.tree = None
+            self.root_missing = True
+            return
+        if self.root_missing:
+            log.info("the repository folder is back")
+            self.root_missing = False
+            with self.activity.lock:
+                self.activity.pending = True
+                self.activity.last_event = time.monotonic()
+        self._reopen_log()
+        if not self._ensure_lock():
+            return
+        if not (self.layout.state / STATUS_NAME).exists():
+            with contextlib.suppress(OSError):
+                self._write_status()
+        if self.tree is None or not self.tree.alive():
+            if self.tree is not None:
+                self.tree.stop()
+                log.warning("file observer stopped; restarting it")
+            try:
+                self._start_observer()
+            except Exception as exc:
+                log.error("cannot watch the tree: %s", exc)
+                self.tree = None
+
+
+def _redirect_output(log_file: Path) -> None:
+    """Point stdout and stderr at the log (append), so tracebacks land there too."""
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    os.close(fd)
+
+
+def _setup_logging(level: int = logging.INFO) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    formatter = logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%SZ")
+    formatter.converter = time.gmtime
+    handler.setFormatter(formatter)
+    log.handlers[:] = [handler]
+    log.setLevel(level)
+    log.propagate = False
+
+
+def run_foreground(
+    layout: Layout, times: WatchTimes, log_file: Path | None = None, verbose: bool = False
+) -> int:
+    """Run the watcher in this process until SIGTERM/SIGINT (exit 0)."""
+    if log_file is not None:
+        _redirect_output(log_file)
+    _setup_logging(logging.DEBUG if verbose else logging.INFO)
+    return Watcher(layout, times, log_file).run()
+
+
+# --- start in the background, stop, from another process -----------------------------------
+
+
+def start_detached(
+    layout: Layout,
+    settle_seconds: float | None = None,
+    idle_seconds: float | None = None,
+) -> tuple[int, Path]:
+    """Start a background watcher; returns its pid and log once it is watching."""
+    if _is_locked(layout):
+        raise _already_running(layout)
+    layout.state.mkdir(parents=True, exist_ok=True)
+    log_file = layout.state / LOG_NAME
+    with contextlib.suppress(OSError):
+        if log_file.stat().st_size > LOG_ROTATE_BYTES:
+            os.replace(log_file, log_file.with_name(LOG_NAME + ".1"))
+    command = [sys.executable, "-m", "repomind", "watch", "-C", str(layout.root)]
+    command += ["--log-file", str(log_file)]
+    if settle_seconds is not None:
+        command += ["--settle-seconds", str(settle_seconds)]
+    if idle_seconds is not None:
+        command += ["--idle-seconds", str(idle_seconds)]
+    offset = log_file.stat().st_size if log_file.exists() else 0
+    with open(log_file, "ab") as sink:
+        proc = subprocess.Popen(
+            command,
+            cwd=str(layout.root),
+            stdin=subprocess.DEVNULL,
+            stdout=sink,
+            stderr=sink,
+            start_new_session=True,
+        )
+    deadline = time.monotonic() + START_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise OperationError(f"repomind watch did not start: {_log_tail(log_file, offset)}")
+        data = _read_status_file(layout)
+        if data.get("pid") == proc.pid and data.get("state") != "starting":
+            proc.returncode = 0  # it outlives us on purpose: no "still running" warning
+            return proc.pid, log_file
+        time.sleep(0.05)
+    proc.returncode = 0
+    return proc.pid, log_file  # slow to start, but running: --status will tell
+
+
+def _log_tail(log_file: Path, offset: int) -> str:
+    try:
+        with open(log_file, "rb") as handle:
+            handle.seek(offset)
+            text = handle.read().decode("utf-8", "replace")
+    except OSError:
+        return "no log"
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    last = lines[-1] if lines else "exited without a message"
+    return last.removeprefix("repomind: error: ")
+
+
+@dataclass(slots=True)
+class StopReport:
+    was_running: bool
+    pid: int | None = None
+    killed: bool = False  # it did not stop within the wait and was killed
+
+
+def stop_watcher(layout: Layout, wait: float = STOP_WAIT_SECONDS) -> StopReport:
+    """Ask the running watcher to stop (SIGTERM) and wait for it; kill it if it hangs."""
+    status = watcher_status(layout)
+    if not status.running or status.pid is None:
+        return StopReport(False)
+    pid = status.pid
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        if not _pid_alive(pid):
+            return StopReport(True, pid)
+        time.sleep(0.05)
+    child = _read_status_file(layout).get("child_pid")
+    for target in (pid, child):
+        if isinstance(target, int):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(target, signal.SIGKILL)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.kill(pid, signal.SIGKILL)
+    return StopReport(True, pid, killed=True)

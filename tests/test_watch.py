@@ -1,0 +1,280 @@
+"""`repomind watch` as a real background process on a real git repository."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from tests.conftest import GIT_ENV, GitRepo
+
+SETTLE = "0.3"
+
+
+@pytest.fixture(autouse=True)
+def _offline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No API, and no real transcripts of this machine's agents."""
+    for var in ("ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "ANTHROPIC_AUTH_TOKEN"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("CLAUDE_CONFIG_DIR", str(tmp_path / "claude-home"))
+    monkeypatch.setenv("CODEX_HOME", str(tmp_path / "codex-home"))
+    monkeypatch.setenv("GEMINI_DIR", str(tmp_path / "gemini-home"))
+
+
+def processes_of(root: Path) -> list[tuple[int, str]]:
+    """Live processes whose command line names the repository (watcher, steps, git)."""
+    found = []
+    needle = str(root).encode()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                cmdline = handle.read()
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                state = handle.read().rpartition(b")")[2].split()[0]
+        except OSError:
+            continue
+        if needle in cmdline and state != b"Z":
+            found.append((int(entry), cmdline.replace(b"\0", b" ").decode(errors="replace")))
+    return found
+
+
+def wait_for(predicate: Callable[[], object], timeout: float = 15.0, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what or predicate}")
+
+
+def alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return handle.read().rpartition(b")")[2].split()[0] != b"Z"
+    except OSError:
+        return False
+
+
+class Watched:
+    """A repository with helpers to drive and inspect its watcher."""
+
+    def __init__(self, repo: GitRepo) -> None:
+        self.repo = repo
+        self.root = repo.root
+        self.state = repo.root / ".repomind" / "state"
+
+    def start(self, *extra: str) -> int:
+        result = self.repo.repomind("watch", "--detach", "--settle-seconds", SETTLE, *extra)
+        assert result.code == 0, result.err
+        return self.status()["pid"]
+
+    def status(self) -> dict:
+        result = self.repo.repomind("watch", "--status", "--json")
+        assert result.code == 0, result.err
+        return json.loads(result.out)
+
+    def log(self) -> str:
+        path = self.state / "watch.log"
+        return path.read_text(encoding="utf-8") if path.exists() else ""
+
+    def repo_map(self) -> str:
+        path = self.root / ".repomind" / "memory" / "repo-map.md"
+        return path.read_text(encoding="utf-8") if path.exists() else ""
+
+    def wait_log(self, text: str, count: int = 1, timeout: float = 15.0) -> None:
+        wait_for(lambda: self.log().count(text) >= count, timeout, f"{text!r} x{count} in log")
+
+
+@pytest.fixture
+def watched(repo: GitRepo) -> Iterator[Watched]:
+    repo.commit("init", {"src/app.py": "def alpha():\n    return 1\n", "README.md": "# app\n"})
+    assert repo.repomind("init", "-q").code == 0
+    watched = Watched(repo)
+    yield watched
+    repo.repomind("watch", "--stop")
+    for pid, _ in processes_of(repo.root):  # whatever a failed test left behind
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def test_watch_updates_memory_on_edit_and_commit_and_stops_cleanly(watched: Watched) -> None:
+    repo = watched.repo
+    pid = watched.start()
+    status = watched.status()
+    assert status["running"] and status["pid"] == pid
+
+    # a second watcher is refused, naming the first
+    second = repo.repomind("watch", "--detach")
+    assert second.code == 1
+    assert f"already running in this repository (pid {pid}" in second.err
+
+    watched.wait_log("export: ok")
+    repo.write("src/beta.py", "def beta_from_edit():\n    return 2\n")
+    wait_for(lambda: "beta_from_edit" in watched.repo_map(), 10, "edit reaches memory")
+
+    repo.write("src/gamma.py", "def gamma_from_commit():\n    return 3\n")
+    head = repo.commit("add gamma")
+
+    def indexed_head() -> bool:
+        report = json.loads(repo.repomind("status", "--json").out)
+        return report["indexed_commit"] == head and report["stale"]["files"] == 0
+
+    wait_for(indexed_head, 10, "commit reaches the index")
+    wait_for(lambda: "gamma_from_commit" in watched.repo_map(), 5, "commit reaches memory")
+    assert "HEAD moved" in watched.log()
+
+    children = [p for p, cmd in processes_of(repo.root) if p != pid]
+    stopped = repo.repomind("watch", "--stop")
+    assert stopped.code == 0 and f"stopped (pid {pid})" in stopped.out
+    assert not alive(pid)
+    assert processes_of(repo.root) == []
+    assert all(not alive(p) for p in children)
+    assert watched.status()["running"] is False
+    assert repo.repomind("watch", "--stop").out.startswith("watch: not running")
+
+
+def test_ignored_paths_and_own_writes_do_not_trigger_work(watched: Watched) -> None:
+    repo = watched.repo
+    repo.write(".gitignore", "build/\n*.log\n")
+    repo.commit("ignore build output")
+    watched.start()
+    watched.wait_log("export: ok")
+    time.sleep(1.0)  # let the watcher's own writes (memory, rule files) pass unnoticed
+    before = watched.log().count("tree settled")
+    for i in range(20):
+        repo.write(f"build/out{i}.o", "x")
+        repo.write(f"debug{i}.log", "x")
+    (repo.root / ".repomind" / "cache" / "scratch").write_text("x")
+    time.sleep(1.5)
+    assert watched.log().count("tree settled") == before
+
+    # a burst of many files is one event
+    for i in range(200):
+        repo.write(f"src/gen/mod{i}.py", f"def f{i}():\n    return {i}\n")
+    wait_for(lambda: "mod199.py" in watched.repo_map() or watched.log().count("index: ok") > 1)
+    time.sleep(1.0)
+    assert watched.log().count("tree settled") <= before + 2
+
+
+def test_sigterm_during_a_step_finishes_it_and_leaves_valid_memory(watched: Watched) -> None:
+    repo = watched.repo
+    source = "import os\n\n\ndef f{0}(x):\n    return os.sep * x\n"
+    files = {f"pkg/m{i}.py": source.format(i) for i in range(400)}
+    repo.commit("many files", files)
+    env = dict(os.environ, **GIT_ENV)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "repomind", "watch", "-C", str(repo.root), "--settle-seconds=0.1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    try:
+        state = watched.state / "watch.json"
+
+        def running_index() -> bool:
+            try:
+                return json.loads(state.read_text())["state"] == "running index"
+            except (OSError, ValueError, KeyError):
+                return False
+
+        wait_for(running_index, 15, "the first index step")
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=40)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    text = err.decode()
+    assert proc.returncode == 0, text
+    assert "index: ok" in text and "stopped (SIGTERM)" in text
+    assert "export" not in text.split("index: ok")[1]  # nothing new starts after the signal
+    memory = repo.root / ".repomind" / "memory"
+    for path in memory.iterdir():
+        assert path.suffix == ".md", f"left behind: {path.name}"
+        assert path.read_text(encoding="utf-8").startswith("---\n")
+    assert "f399" in (memory / "repo-map.md").read_text() or (memory / "repo-map.md").exists()
+    assert processes_of(repo.root) == []
+    check = repo.repomind("index", "--json")
+    assert check.code == 0 and json.loads(check.out)["parsed"] == 0  # the step had completed
+
+
+def test_kill_9_leaves_no_orphans_and_a_new_start_works(watched: Watched) -> None:
+    repo = watched.repo
+    pid = watched.start()
+    watched.wait_log("export: ok")
+    os.kill(pid, signal.SIGKILL)
+    wait_for(lambda: not alive(pid), 5, "the watcher to die")
+    assert watched.status()["running"] is False
+    wait_for(lambda: processes_of(repo.root) == [], 5, "no orphaned steps")
+    new_pid = watched.start()
+    assert new_pid != pid and watched.status()["running"]
+
+
+def test_survives_folders_deleted_and_recreated(watched: Watched) -> None:
+    import shutil
+
+    repo = watched.repo
+    pid = watched.start()
+    watched.wait_log("export: ok")
+    shutil.rmtree(repo.root / "src")
+    time.sleep(0.3)
+    repo.write("src/again/delta.py", "def delta_recreated():\n    return 4\n")
+    wait_for(lambda: "delta_recreated" in watched.repo_map(), 10, "recreated folder indexed")
+
+    # its own state folder removed: lock, status and log come back, and it stays the only one
+    shutil.rmtree(watched.state)
+    wait_for(lambda: (watched.state / "watch.json").exists(), 10, "status file recreated")
+    assert alive(pid)
+    status = watched.status()
+    assert status["running"] and status["pid"] == pid
+    assert repo.repomind("watch", "--detach").code == 1
+    repo.write("src/again/eps.py", "def eps_after_state_loss():\n    return 5\n")
+    wait_for(lambda: "eps_after_state_loss" in watched.repo_map(), 10, "still indexing")
+    watched.wait_log("state folder was deleted", timeout=5)
+
+
+def test_a_failing_step_is_logged_and_the_loop_continues(watched: Watched) -> None:
+    repo = watched.repo
+    config = repo.root / ".repomind" / "config.yaml"
+    good = config.read_text()
+    pid = watched.start()
+    watched.wait_log("export: ok")
+    config.write_text("index: [\n")  # invalid YAML: index exits 2
+    watched.wait_log("index: failed", timeout=10)
+    assert "not valid YAML" in watched.log()
+    assert alive(pid)
+    config.write_text(good)
+    repo.write("src/zeta.py", "def zeta_after_fix():\n    return 6\n")
+    wait_for(lambda: "zeta_after_fix" in watched.repo_map(), 10, "indexing resumes")
+    assert watched.status()["last_error"]["name"] == "index"
+
+
+def test_sleep_time_work_runs_once_per_idle_period(watched: Watched) -> None:
+    repo = watched.repo
+    watched.start("--idle-seconds", "1")
+    watched.wait_log("sleep-time work", timeout=15)
+    watched.wait_log("reflect:", timeout=15)
+    watched.wait_log("wiki:", timeout=15)
+    time.sleep(2.0)
+    assert watched.log().count("reflect:") == 1  # not again without new activity
+
+    # a finished session queued by an agent hook: reflect again (once the developer is idle)
+    queue = watched.state / "reflect-queue.jsonl"
+    with queue.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps({"event": "SessionEnd", "session_id": "s1",
+                                 "transcript_path": "/nonexistent.jsonl"}) + "\n")
+    watched.wait_log("reflect:", count=2, timeout=15)
+
+    # new activity: a new idle period, and the whole sleep-time work again
+    repo.write("src/eta.py", "def eta():\n    return 7\n")
+    watched.wait_log("sleep-time work", count=2, timeout=15)
+    watched.wait_log("wiki:", count=2, timeout=15)
