@@ -204,6 +204,9 @@ def query(
         hits = query_files(store, text, limit)
     finally:
         store.close()
+    from repomind.wiki.search import query_wiki
+
+    pages = query_wiki(layout, text)  # separate items after the files: the ranking is unchanged
     if as_json:
         _print_json(
             [
@@ -217,6 +220,7 @@ def query(
                 }
                 for h in hits
             ]
+            + [p.to_json() for p in pages]
         )
         return
     from repomind.ui import print_ranked
@@ -225,6 +229,7 @@ def query(
     for h in hits:
         where = ", ".join(f"{s.name}:{s.line}" for s in h.symbols)
         rows.append((h.path, h.score, "; ".join(h.reasons) + (f" — {where}" if where else "")))
+    rows += [(p.path, p.score, f"wiki page: {p.description or p.title}") for p in pages]
     print_ranked(rows, empty="nothing in the index matches this task")
 
 
@@ -357,6 +362,63 @@ def watch(
         typer.echo(f"watch: started in the background (pid {pid}); log: {log_path}")
         return
     raise typer.Exit(daemon.run_foreground(layout, times, log_file))
+
+
+@app.command()
+def wiki(
+    repo: RepoOption = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Write nothing; list pages to build, tokens, cost.")
+    ] = False,
+    budget_tokens: Annotated[
+        int | None, typer.Option("--budget-tokens", help="Cap on tokens this run may use.")
+    ] = None,
+    budget_usd: Annotated[
+        float | None, typer.Option("--budget-usd", help="Cap on USD this run may spend.")
+    ] = None,
+    batch: Annotated[
+        bool,
+        typer.Option(
+            "--batch", help="Submit as a Message Batch (half price); a later run collects."
+        ),
+    ] = False,
+    area: Annotated[
+        str | None, typer.Option("--area", help="Only this area (slug or directory) or overview.")
+    ] = None,
+    quiet: QuietOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Deep wiki in .repomind/wiki/: a page per area plus overview and index; only stale pages."""
+    from repomind.errors import UsageError
+    from repomind.wiki.run import open_wiki_llm, run_wiki
+
+    if budget_tokens is not None and budget_usd is not None:
+        raise UsageError("give --budget-tokens or --budget-usd, not both")
+    layout = _layout(repo)
+    config = _config(layout)
+    store = _open_index(layout, config)
+    try:
+        report = run_wiki(
+            layout,
+            config,
+            store,
+            dry_run=dry_run,
+            budget_tokens=budget_tokens,
+            budget_usd=budget_usd,
+            batch=batch,
+            area=area,
+            llm=open_wiki_llm(layout, config),
+        )
+    finally:
+        store.close()
+    for message in report.messages:
+        typer.echo(f"repomind: {message}", err=True)
+    if as_json:
+        _print_json(report.to_json())
+    elif not quiet:
+        from repomind.wiki.report import render_report
+
+        typer.echo(render_report(report, dry_run=dry_run))
 
 
 hooks_app = typer.Typer(help="Install or remove repomind's git and agent hooks.")

@@ -186,6 +186,11 @@ def prompt_context(memory: _Memory, prompt: str) -> str | None:
                 f"`{p.path}` ({p.together} of {p.commits} commits)" for p in partners
             )
         lines.append(line)
+    if lines and memory.layout.wiki.is_dir():
+        from repomind.wiki.search import pointer_line
+
+        pointer = pointer_line(memory.layout, [p for p, _ in ranked[:PROMPT_FILES]])
+        lines += [pointer] if pointer else []
     lessons = relevant_lessons(memory.layout.root, {p for p, _ in ranked[:PROMPT_FILES]}, prompt)
     if not lines and not lessons:
         return None
