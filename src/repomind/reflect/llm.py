@@ -107,9 +107,9 @@ def claude_lessons(
     digest = _fit(llm, digest, entries, config.reflect.max_session_tokens)
     if not digest.strip():
         return ClaudeResult((), (), "nothing to send")
-    key = hashlib.sha256(
-        json.dumps([llm.model, digest, _lessons_listing(entries)]).encode("utf-8")
-    ).hexdigest()
+    # Keyed by the transcript alone: re-reflecting the same part costs nothing, whatever memory
+    # holds by then (operations naming entries that have gone are dropped by validation).
+    key = hashlib.sha256(json.dumps([llm.model, digest]).encode("utf-8")).hexdigest()
     cache = layout.cache / "reflect-llm" / f"{key[:32]}.json"
     note = "cached"
     try:
@@ -196,7 +196,7 @@ def _lesson(
     commands = tuple(c for c in (_norm(str(x)) for x in op.get("commands") or []) if c in ran)
     # A lesson that would have agents run a command must come from a command actually run.
     for span in re.findall(r"`([^`]+)`", text):
-        if purpose(span) is not None and _norm(span) not in ran:
+        if _looks_like_command(span, purpose) and _norm(span) not in ran:
             return None
     files = tuple(
         sorted(
@@ -218,6 +218,27 @@ def _lesson(
         topic = f"{kind}:" + " ".join(words)
     evidence = Evidence(session.session_id, session.agent, session.started[:10], one_line(quote))
     return Lesson(kind, topic, text, files, (), commands, (evidence,))
+
+
+_EXECUTABLES = frozenset(
+    "bash brew bun bundle cargo chmod chown composer curl deno docker dotnet gem git go gradle "
+    "java kubectl make mvn node npm npx nox php pip pip3 pipx pnpm poetry pytest python python3 "
+    "rake rm ruby ruff sh sudo tox tsc uv uvx wget yarn zsh".split()
+)
+
+
+def _looks_like_command(span: str, purpose: Any) -> bool:
+    """Whether a code span in a lesson is something an agent would run."""
+    words = span.split()
+    if len(words) < 2 and not span.startswith("./"):
+        return False
+    first = words[0].rsplit("/", 1)[-1]
+    return (
+        first in _EXECUTABLES
+        or span.startswith("./")
+        or bool(re.search(r"\||&&|;|\$\(|>\s*\S", span))
+        or purpose(span) is not None
+    )
 
 
 def _fields(lesson: Lesson) -> dict[str, Any]:
