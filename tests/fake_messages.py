@@ -15,7 +15,8 @@ Beyond that script mode:
 - failure injection: `fail(status, retry_after=...)`, `delay(seconds)`, `malformed()` queue
   faults that the next `POST /v1/messages` (or batch create) requests consume in order;
 - the Message Batches endpoints the SDK uses: create, retrieve (`in_progress` for
-  `batch_polls` retrievals, then `ended` with a `results_url`), and the JSONL results.
+  `batch_polls` retrievals, then `ended` with a `results_url`), and the JSONL results
+  (`batch_errored` names custom ids whose result is an error).
 """
 
 from __future__ import annotations
@@ -161,6 +162,8 @@ class FakeMessages:
         self.cache_min_tokens = cache_min_tokens
         self.batch_polls = batch_polls
         self.requests: list[dict[str, Any]] = []
+        self.headers: list[dict[str, str]] = []  # lower-cased headers of each message request
+        self.batch_errored: set[str] = set()  # custom ids whose batch result is an error
         self.hits: list[tuple[str, str, int]] = []  # (method, path, status) of every request
         self.faults: list[Fault] = []
         self.batches: dict[str, FakeBatch] = {}
@@ -270,10 +273,16 @@ class FakeMessages:
 
     def _batch_results(self, batch: FakeBatch) -> bytes:
         if batch.results is None:
+            error = {
+                "type": "errored",
+                "error": {"type": "error", "error": {"type": "api_error", "message": "fake"}},
+            }
             batch.results = [
                 {
                     "custom_id": item["custom_id"],
-                    "result": {"type": "succeeded", "message": self.message(item["params"])},
+                    "result": error
+                    if item["custom_id"] in self.batch_errored
+                    else {"type": "succeeded", "message": self.message(item["params"])},
                 }
                 for item in batch.requests
             ]
@@ -330,6 +339,7 @@ class FakeMessages:
                 if path == "/v1/messages":
                     with fake._lock:
                         fake.requests.append(body)
+                        fake.headers.append({k.lower(): v for k, v in self.headers.items()})
                 fault = fake._next_fault()
                 if fault is not None and self._fault(path, fault):
                     return

@@ -498,3 +498,111 @@ def test_status_shows_spend(repo: Any) -> None:
     assert result.code == 0, result.err
     assert "$0.38 today of $1.00" in result.out
     assert "$0.38 this month of $10.00" in result.out
+
+
+def test_credentials_reach_the_server(tmp_path: Path) -> None:
+    config = Config()
+    with FakeMessages(responder=lambda body: "ok") as fake:
+        for n, env in enumerate(
+            [
+                {"ANTHROPIC_API_KEY": "sk-test-123"},
+                {"ANTHROPIC_AUTH_TOKEN": "oauth-456"},
+                {},  # a local model server behind base_url: placeholder key
+            ]
+        ):
+            environ = {"ANTHROPIC_BASE_URL": fake.url, **env}
+            llm = open_llm(Layout(tmp_path), config, environ=environ)
+            assert llm is not None
+            llm.call(purpose="t", system="s", messages=[{"role": "user", "content": f"q{n}"}])
+
+    def credential(headers: dict[str, str]) -> str:
+        return headers.get("x-api-key") or headers.get("authorization", "").removeprefix("Bearer ")
+
+    keyed, token, local = (credential(h) for h in fake.headers)
+    assert (keyed, token) == ("sk-test-123", "oauth-456")
+    assert local  # some placeholder, never empty
+    config.llm.base_url = "http://127.0.0.1:1"
+    llm = open_llm(Layout(tmp_path), config, environ={"ANTHROPIC_BASE_URL": "http://x"})
+    assert llm is not None and llm.base_url == "http://127.0.0.1:1"  # config wins over env
+
+
+def test_lookup_answers_from_the_cache_only(tmp_path: Path) -> None:
+    with FakeMessages(responder=lambda body: "remembered") as fake:
+        llm = make_llm(tmp_path, fake)
+        assert llm.lookup(system="s", messages=USER) is None
+        llm.call(purpose="t", system="s", messages=USER)
+        hit = llm.lookup(system="s", messages=USER)
+    assert hit is not None and hit.cached and hit.text() == "remembered"
+    assert fake.message_hits() == 1
+
+
+def test_caller_placed_cache_breakpoint_is_kept(tmp_path: Path) -> None:
+    system = [
+        {"type": "text", "text": "shared", "cache_control": {"type": "ephemeral"}},
+        {"type": "text", "text": "per request"},
+    ]
+    with FakeMessages(responder=lambda body: "ok") as fake:
+        make_llm(tmp_path, fake).call(purpose="t", system=system, messages=USER)
+    sent = fake.requests[0]["system"]
+    assert [("cache_control" in block) for block in sent] == [True, False]
+
+
+def test_batch_submit_retries_and_errored_results_are_left_out(tmp_path: Path) -> None:
+    requests = [
+        (name, {"system": "s", "messages": [{"role": "user", "content": name}]})
+        for name in ("good", "bad")
+    ]
+    with FakeMessages(responder=lambda body: "fine", batch_polls=0) as fake:
+        fake.fail(503)
+        fake.batch_errored.add("bad")
+        llm = make_llm(tmp_path, fake)
+        batch_id = submit_batch(llm, "reflect", requests)
+        assert [s for m, p, s in fake.hits if p == "/v1/messages/batches"] == [503, 200]
+        replies = collect_batch(llm, batch_id)
+        assert replies is not None and sorted(replies) == ["good"]
+        assert llm.lookup(**requests[0][1]) is not None
+        assert llm.lookup(**requests[1][1]) is None
+    assert len(calls(tmp_path)) == 1
+    assert pending_batches(llm.layout) == []
+
+
+CONCURRENT_CALLER = """
+import sys
+from pathlib import Path
+from repomind.config import Config
+from repomind.layout import Layout
+from repomind.llm import BudgetExceeded, open_llm
+
+config = Config()
+config.llm.budget_usd_day = float(sys.argv[3])
+config.llm.max_output_tokens = 200
+llm = open_llm(Layout(Path(sys.argv[1])), config, environ={"ANTHROPIC_BASE_URL": sys.argv[2]})
+made = 0
+try:
+    for i in range(200):
+        question = [{"role": "user", "content": sys.argv[4] + str(i)}]
+        llm.call(purpose="p", system="s", messages=question)
+        made += 1
+except BudgetExceeded:
+    pass
+print(made)
+"""
+
+
+def test_concurrent_processes_never_exceed_the_budget(tmp_path: Path) -> None:
+    budget = 0.03
+    with FakeMessages(responder=lambda body: "word " * 150) as fake:
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-c", CONCURRENT_CALLER, str(tmp_path), fake.url, str(budget),
+                 f"w{n}-"],
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            for n in range(2)
+        ]
+        made = [int(proc.communicate(timeout=120)[0]) for proc in procs]
+    summary = spend_summary(Layout(tmp_path))
+    assert sum(made) == summary.calls_today == fake.message_hits()
+    assert sum(made) >= 3
+    assert summary.today_usd <= budget

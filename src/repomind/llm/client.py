@@ -473,13 +473,14 @@ class LLM:
 
 
 def _mark_cached_prefix(system: str | list[dict[str, Any]]) -> list[dict[str, Any]] | str:
-    """The system prompt as blocks, the last one marked `cache_control: ephemeral`."""
+    """The system prompt as blocks, the last one marked `cache_control: ephemeral` (the shared
+    prefix of a run's requests), unless the caller already placed its own breakpoint."""
     if isinstance(system, str):
         if not system:
             return ""
         return [{"type": "text", "text": system, "cache_control": {"type": "ephemeral"}}]
     blocks = [dict(block) for block in system]
-    if blocks and "cache_control" not in blocks[-1]:
+    if blocks and not any("cache_control" in block for block in blocks):
         blocks[-1]["cache_control"] = {"type": "ephemeral"}
     return blocks
 
