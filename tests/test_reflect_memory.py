@@ -280,3 +280,48 @@ def test_agents_see_only_fresh_lessons_and_recurring_co_edits(tmp_path: Path):
     )
     write_lessons(tmp_path / ".repomind" / "memory" / "lessons.md", memory.lessons)
     assert "cochange:a.py|b.py" in [e.topic for e in lessons_for_agents(tmp_path, 10)]
+
+
+def test_two_branches_lessons_merge_without_conflicts(tmp_path: Path):
+    from repomind.agenthooks.merge import merge_file
+
+    def file_with(*lessons: Lesson, note: str = "") -> str:
+        memory = fresh()
+        consolidate(memory, list(lessons), max_lessons=10)
+        path = tmp_path / "tmp.md"
+        path.unlink(missing_ok=True)
+        write_lessons(path, memory.lessons)
+        return note + path.read_text(encoding="utf-8")
+
+    shared = Lesson(
+        "correction",
+        "correction:shared",
+        "Never edit generated api_pb2.py files.",
+        evidence=(ev("s0", "2026-11-01"),),
+    )
+    dropped = Lesson(
+        "correction",
+        "correction:drop",
+        "Always rebase feature branches on main.",
+        evidence=(ev("s0", "2026-11-01"),),
+    )
+    ours_only = command_lesson("s1", "make test", date="2026-11-02")
+    theirs_only = Lesson(
+        "cochange",
+        "cochange:a.py|b.py",
+        "`a.py` and `b.py` change together.",
+        files=("a.py", "b.py"),
+        evidence=(ev("s2", "2026-11-03"),),
+    )
+    base = tmp_path / "base.md"
+    ours = tmp_path / "ours.md"
+    theirs = tmp_path / "theirs.md"
+    base.write_text(file_with(shared, dropped))
+    ours.write_text(file_with(shared, ours_only, note="Our note.\n"))  # we deleted `dropped`
+    theirs.write_text(file_with(shared, dropped, theirs_only))
+    assert merge_file(base, ours, theirs) == 0
+    merged = ours.read_text(encoding="utf-8")
+    assert "<<<<<<<" not in merged
+    assert "Our note." in merged
+    topics = {e.topic for e in read_lessons(ours).entries}
+    assert topics == {"correction:shared", "command:test", "cochange:a.py|b.py"}

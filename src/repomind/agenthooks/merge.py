@@ -12,6 +12,7 @@ import subprocess
 from pathlib import Path
 
 from repomind.fsutil import write_text_atomic
+from repomind.memory.blocks import Block
 
 _BLOCK = re.compile(r"<!-- repomind:begin ([\w.-]+) -->.*?<!-- repomind:end \1 -->", re.DOTALL)
 ATTRIBUTES = (
@@ -25,6 +26,7 @@ ATTRIBUTES = (
     ".clinerules/repomind.md",
 )
 DRIVER = "repomind merge-file %O %A %B"
+LEARNED_BLOCKS = ("lessons", "archive")
 
 
 def _blocks(text: str) -> dict[str, str]:
@@ -35,10 +37,30 @@ def _with_blocks(text: str, blocks: dict[str, str]) -> str:
     return _BLOCK.sub(lambda m: blocks.get(m.group(1), m.group(0)), text)
 
 
+def _find(text: str, name: str) -> Block | None:
+    from repomind.errors import UsageError
+    from repomind.memory.blocks import find_block
+
+    try:
+        return find_block(text, name)
+    except UsageError:
+        return None
+
+
 def merge_file(base: Path, ours: Path, theirs: Path) -> int:
     """Merge into `ours` (git's %A) like a merge driver; 0 when clean, 1 on a human conflict."""
     texts = [p.read_text(encoding="utf-8", errors="surrogateescape") for p in (base, ours, theirs)]
     mine = _blocks(texts[1])
+    learned = [name for name in LEARNED_BLOCKS if name in mine]
+    if learned:
+        # Learned memory is not regenerated from the index: both sides' lessons are kept.
+        from repomind.memory.blocks import render_block
+        from repomind.memory.lessons import merge_lesson_blocks
+
+        for name in learned:
+            inner = [b.inner if (b := _find(t, name)) else "" for t in texts]
+            mine[name] = render_block(name, merge_lesson_blocks(*inner))
+        write_text_atomic(ours, _with_blocks(texts[1], mine))
     for path, text in ((base, texts[0]), (theirs, texts[2])):
         write_text_atomic(path, _with_blocks(text, mine))
     proc = subprocess.run(

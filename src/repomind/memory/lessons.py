@@ -299,3 +299,42 @@ def with_evidence(entry: Entry, evidence: tuple[Evidence, ...]) -> Entry:
     ):
         merged.setdefault(ev.session_id, ev)
     return replace(entry, evidence=tuple(merged.values())[:EVIDENCE_KEPT])
+
+
+def merge_lesson_blocks(base: str, ours: str, theirs: str) -> str:
+    """Three-way merge of two branches' lessons (block contents), entry by entry, so lessons
+    learned on both sides survive without conflict markers.
+
+    An entry only one side has is kept, unless the other side deleted it since the base. An
+    entry both sides changed keeps the human's text if either is human, else the version seen
+    more often; evidence from both sides is pooled.
+    """
+    old, mine, other = parse_block(base), parse_block(ours), parse_block(theirs)
+    base_ids = {e.id for e in old.entries}
+    mine_ids = {e.id for e in mine.entries}
+    merged = LessonFile(list(mine.entries), {k: list(v) for k, v in mine.loose.items()})
+    for entry in other.entries:
+        if entry.id not in mine_ids:
+            if entry.id not in base_ids:
+                merged.entries.append(entry)  # learned on their side only
+            continue  # in base, gone from ours: our deletion wins
+        i = next(i for i, e in enumerate(merged.entries) if e.id == entry.id)
+        current = merged.entries[i]
+        if current == entry:
+            continue
+        theirs_wins = (entry.human and not current.human) or (
+            entry.human == current.human
+            and (entry.seen, entry.last_date) > (current.seen, current.last_date)
+        )
+        winner = entry if theirs_wins else current
+        merged.entries[i] = with_evidence(
+            replace(winner, seen=max(current.seen, entry.seen)), entry.evidence + current.evidence
+        )
+    # Their deletion wins over an entry we left as it was in the base.
+    theirs_ids = {e.id for e in other.entries}
+    unchanged = {e.id for e in old.entries if e in mine.entries}
+    merged.entries = [e for e in merged.entries if e.id in theirs_ids or e.id not in unchanged]
+    for section, lines in other.loose.items():
+        kept = merged.loose.setdefault(section, [])
+        kept += [line for line in lines if line not in kept]
+    return render_block(merged)
