@@ -12,8 +12,9 @@ Beyond that script mode:
   (`count_tokens`, deliberately not the client's estimator), `cache_creation_input_tokens` /
   `cache_read_input_tokens` when a request's `cache_control` prefix is new / seen before;
 - `POST /v1/messages/count_tokens` with the same count;
-- failure injection: `fail(status, retry_after=...)`, `delay(seconds)`, `malformed()` queue
-  faults that the next `POST /v1/messages` (or batch create) requests consume in order;
+- failure injection: `fail(status, retry_after=...)`, `delay(seconds)`, `malformed()`,
+  `stream_error(kind)` queue faults that the next `POST /v1/messages` (or batch create)
+  requests consume in order;
 - the Message Batches endpoints the SDK uses: create, retrieve (`in_progress` for
   `batch_polls` retrievals, then `ended` with a `results_url`), and the JSONL results
   (`batch_errored` names custom ids whose result is an error).
@@ -137,6 +138,7 @@ class Fault:
     retry_after: float | None = None
     delay: float = 0.0
     malformed: bool = False
+    stream_error: str = ""  # an SSE `error` event of this type after message_start
 
 
 @dataclass(slots=True)
@@ -204,6 +206,11 @@ class FakeMessages:
         """The next `times` message requests are answered only after `seconds`."""
         with self._lock:
             self.faults.extend(Fault(delay=seconds) for _ in range(times))
+
+    def stream_error(self, kind: str = "overloaded_error", times: int = 1) -> None:
+        """The next `times` streamed message requests break off with an `error` event."""
+        with self._lock:
+            self.faults.extend(Fault(stream_error=kind) for _ in range(times))
 
     def malformed(self, times: int = 1) -> None:
         """The next `times` message requests get a 200 whose body is not a Message."""
@@ -365,6 +372,19 @@ class FakeMessages:
                 """Answer with the fault; False when it only delays the normal answer."""
                 if fault.delay:
                     time.sleep(fault.delay)
+                if fault.stream_error:
+                    self._hit(path, 200)
+                    message = _message({}, [], {"input_tokens": 1, "output_tokens": 1})
+                    self.send_response(200)
+                    self.send_header("content-type", "text/event-stream")
+                    self.end_headers()
+                    error = {"type": "error", "error": {"type": fault.stream_error, "message": "x"}}
+                    for event, data in (
+                        ("message_start", {"type": "message_start", "message": message}),
+                        ("error", error),
+                    ):
+                        self.wfile.write(f"event: {event}\ndata: {json.dumps(data)}\n\n".encode())
+                    return True
                 if fault.malformed:
                     self._hit(path, 200)
                     self._send(200, "application/json", b'{"type": "message", "content": 7}')

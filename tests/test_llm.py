@@ -606,3 +606,16 @@ def test_concurrent_processes_never_exceed_the_budget(tmp_path: Path) -> None:
     assert sum(made) == summary.calls_today == fake.message_hits()
     assert sum(made) >= 3
     assert summary.today_usd <= budget
+
+
+def test_overload_in_the_middle_of_a_stream_is_retried(tmp_path: Path) -> None:
+    with FakeMessages(responder=lambda body: "streamed") as fake:
+        fake.stream_error("overloaded_error")
+        reply = make_llm(tmp_path, fake).call(purpose="t", system="s", messages=USER, stream=True)
+        assert reply.text() == "streamed"
+        assert fake.message_hits() == 2
+        fake.stream_error("invalid_request_error")
+        with pytest.raises(LLMError, match="refused"):
+            other = [{"role": "user", "content": "other"}]
+            make_llm(tmp_path, fake).call(purpose="t", system="s", messages=other, stream=True)
+    assert len(calls(tmp_path)) == 1

@@ -49,6 +49,7 @@ ESTIMATE_MARGIN = 1.2  # the budget check allows the offline token estimate to b
 MAX_RETRY_WAIT_TOTAL = 60.0  # seconds of retry waits a call may add to its attempts' timeouts
 BACKOFF_ENV = "REPOMIND_LLM_BACKOFF_SECONDS"  # first retry delay without retry-after (tests)
 _RETRY_STATUSES = (408, 409, 429)
+_RETRY_ERROR_TYPES = ("overloaded_error", "api_error", "rate_limit_error", "timeout_error")
 T = TypeVar("T")
 
 
@@ -444,11 +445,13 @@ class LLM:
                 return attempt(min(timeout, max(remaining, 0.1)))
             except anthropic.APIStatusError as exc:
                 status = exc.status_code
-                if status not in _RETRY_STATUSES and status < 500:
+                if not _retryable(exc):
                     raise LLMError(
                         f"the Messages API refused the request (HTTP {status}): {_detail(exc)}"
                     ) from None
                 problem = f"HTTP {status} ({_detail(exc)})"
+                if status < 400:
+                    problem = f"stream interrupted ({_detail(exc)})"
                 wait = _retry_after(exc.response.headers)
             except anthropic.APITimeoutError:
                 problem = f"no answer within {timeout:g}s"
@@ -497,6 +500,18 @@ def _block_dict(block: Any) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise TypeError(f"content block {kind!r} is not an object")
     return data
+
+
+def _retryable(exc: Any) -> bool:
+    """429, 408, 409 and 5xx are worth another try; so is an overload reported mid-stream
+    (an `error` event after a 200, which the SDK raises with the 200 status)."""
+    status = exc.status_code
+    if status < 400:
+        body = getattr(exc, "body", None)
+        error = body.get("error") if isinstance(body, dict) else None
+        kind = error.get("type") if isinstance(error, dict) else None
+        return kind in _RETRY_ERROR_TYPES
+    return status in _RETRY_STATUSES or status >= 500
 
 
 def _retry_after(headers: Any) -> float | None:
