@@ -51,7 +51,10 @@ def export_rules(
     rules = strongest_rules(store, config.memory, indexed)
     from repomind.reflect.verify import lessons_for_agents
 
-    lessons = [e.text for e in lessons_for_agents(layout.root, MAX_LESSONS)]
+    def defined(name: str) -> bool:
+        return bool(store.definers_of([name.split(".")[-1]]))
+
+    lessons = [e.text for e in lessons_for_agents(layout.root, MAX_LESSONS, defined)]
     outcomes = []
     targets = chosen_targets(layout.root, config.export.targets, requested)
     planned: list[tuple[Target, str]] = []

@@ -187,7 +187,9 @@ def record(stats: Stats, result: Outcome) -> None:
 SHOWN_AT_ONCE = ("correction", "command")  # other kinds must recur before agents see them
 
 
-def lessons_for_agents(root: Path, limit: int) -> list[Entry]:
+def lessons_for_agents(
+    root: Path, limit: int, defined: Callable[[str], bool] | None = None
+) -> list[Entry]:
     """The lessons fit to show agents, strongest first: not stale, citations still true, and
     (for co-edits and pitfalls) seen in at least two sessions. A human's entry always qualifies."""
     from repomind.errors import UsageError
@@ -203,7 +205,7 @@ def lessons_for_agents(root: Path, limit: int) -> list[Entry]:
         if not e.stale
         and e.kind != "confirmed"
         and (e.human or e.kind in SHOWN_AT_ONCE or e.seen >= 2)
-        and not stale_reason(e, root)
+        and not stale_reason(e, root, defined)
     ]
     fit.sort(key=lambda e: (-e.seen, _days(e.last_date), e.id))
     return fit[:limit]
