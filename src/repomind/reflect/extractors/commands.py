@@ -94,7 +94,9 @@ def _command_was_the_problem(failed: Run, worked: Run, edits: list[int]) -> bool
         return False  # the edits, not the new command, may be what fixed it
     if failed.code_failure and not failed.wrong_command:
         # Same code, other command: it matters, unless the new one only adds flags to the old.
-        return not set(shell.tokens(failed.normal)) <= set(shell.tokens(worked.normal))
+        old, new = shell.tokens(failed.normal), shell.tokens(worked.normal)
+        added = [t for t in new if t not in old]
+        return not (set(old) <= set(new) and all(t.startswith("-") for t in added))
     return True
 
 

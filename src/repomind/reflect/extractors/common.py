@@ -147,7 +147,11 @@ def runs(session: Session, root: Path) -> list[Run]:
 def telling_line(output: str) -> str:
     """The line of a command's output that says what happened."""
     lines = [ln.rstrip() for ln in output.splitlines()]
-    lines = [ln for ln in lines if ln.strip() and not _HEADER.match(ln.strip())]
+    # `> pkg@1.0 test` / `$ cmd`: the runner echoing the script, not what happened.
+    lines = [
+        ln for ln in lines
+        if ln.strip() and not _HEADER.match(ln.strip()) and not ln.startswith(("> ", "$ "))
+    ]
     body = "\n".join(lines)
     for pattern in _TELLING:
         match = pattern.search(body)

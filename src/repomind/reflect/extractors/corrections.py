@@ -50,7 +50,7 @@ _LEADING_FILLER = re.compile(
 )
 _THANKS = re.compile(r"^(?:thanks?|thank you|great|perfect|nice|cool|lgtm|looks good)\b", re.I)
 _SENTENCE = re.compile(
-    r"(?<=[.!?])\s+(?=[A-Z`\"'(])|\n+"
+    r"(?<=[.!?])\s+(?=[A-Za-z`\"'(])|\n+"
     r"|\s+[—–]\s+(?=(?:and |but )?(?:always|never|don'?t|use|instead)\b)"
 )
 _STOPWORDS = frozenset(
@@ -60,7 +60,7 @@ _STOPWORDS = frozenset(
     " time when whenever here there repo repository project codebase sure via as so if"
     " then than it's that's them they there's was were been being have has had will would can"
     " could only even any all into out up down over under again more most other some such own"
-    " same too very one two let's lets stop wrong".split()
+    " same too very one two let's lets stop wrong like".split()
 )
 _BACKTICK = re.compile(r"`([^`\n]{1,120})`")
 _PATHLIKE = re.compile(
@@ -142,10 +142,9 @@ def _lesson(
     ran: dict[str, object],
     touched: dict[str, str],
 ) -> Lesson:
-    words = _key_words(rule)
     commands = _cited_commands(rule, ran)
     files = _cited_files(rule, session, root, touched)
-    topic = "correction:" + " ".join(sorted(set(words))[:8])
+    topic = "correction:" + " ".join(_topic_words(rule))
     body = one_line(rule, TEXT_CHARS)
     return Lesson(
         kind="correction",
@@ -158,21 +157,41 @@ def _lesson(
 
 
 def _key_words(text: str) -> list[str]:
-    words = re.findall(r"[A-Za-z_][A-Za-z0-9_./-]*[A-Za-z0-9_]|[A-Za-z]{3,}", text.lower())
-    return [w for w in words if len(w) >= 3 and w not in _STOPWORDS]
+    words = re.findall(r"[a-z_][a-z0-9_./'-]*[a-z0-9_]", text.lower())
+    return [w for w in words if len(w) >= 3 and w not in _STOPWORDS and "'" not in w]
+
+
+def _topic_words(rule: str, limit: int = 6) -> list[str]:
+    """The rule's first key words (its first sentence when that says enough), sorted."""
+    first = _SENTENCE.split(rule, maxsplit=1)[0]
+    if len(set(_key_words(first))) >= 2:
+        rule = first
+    quoted = [w for c in _BACKTICK.findall(rule) for w in _key_words(c)]
+    words = list(dict.fromkeys(quoted + _key_words(rule)))
+    return sorted(words[:limit])
 
 
 def _cited_commands(rule: str, ran: dict[str, object]) -> tuple[str, ...]:
-    """Commands the rule names that were really run in the session, as they were run."""
+    """Commands the rule recommends that were really run in the session, as they were run.
+
+    A command the rule warns against ("don't run the full `npm test`") is not cited.
+    """
     cited = []
-    candidates = [c.strip() for c in _BACKTICK.findall(rule)]
+    mentions = [(m.start(), m.group(1).strip()) for m in _BACKTICK.finditer(rule)]
     lowered = rule.lower()
     for normal in ran:
-        if any(_same_command(c, normal) for c in candidates) or (
-            len(normal) >= 6 and normal.lower() in lowered
-        ):
+        places = [at for at, c in mentions if _same_command(c, normal)]
+        if not places and len(normal) >= 6:
+            places = [m.start() for m in re.finditer(re.escape(normal.lower()), lowered)]
+        if places and not all(_NEGATED.search(rule[max(0, at - 30):at]) for at in places):
             cited.append(normal)
     return tuple(sorted(set(cited)))
+
+
+_NEGATED = re.compile(
+    r"(?:\bdon'?t|\bdo not|\bnever|\bnot|\bno|rather than|instead of|\bstop|\bavoid)\b[^.;,]*$",
+    re.IGNORECASE,
+)
 
 
 def _same_command(cited: str, ran: str) -> bool:

@@ -89,6 +89,11 @@ _SUBCOMMAND_PURPOSE: dict[str, dict[str, Purpose]] = {
 }
 _PACKAGE_MANAGERS = frozenset({"npm", "yarn", "pnpm"})
 _MAKE_LIKE = frozenset({"make", "just", "task", "invoke", "inv", "gmake", "mage"})
+KNOWN_TOOLS = frozenset(
+    {*_TOOL_PURPOSE, *_SUBCOMMAND_PURPOSE, *_PACKAGE_MANAGERS, *_MAKE_LIKE, *_SINGLE_RUNNERS,
+     "node", "nodejs", "python", "python3", "py", "pip", "pip3", "uv", "bun", "deno", "gradlew",
+     "mvnw"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +170,8 @@ def _segment_purpose(argv: tuple[str, ...]) -> Purpose | None:
         return None
     if tool == "ruff":
         return "format" if args[:1] == ("format",) else "lint"
+    if tool in ("node", "nodejs"):
+        return "test" if "--test" in args else None
     if tool in ("gradlew", "./gradlew"):
         tool = "gradle"
     if tool in ("./mvnw", "mvnw"):
@@ -316,9 +323,15 @@ def edit_distance(a: str, b: str, limit: int = 3) -> int:
 
 
 def is_typo_of(failed: str, worked: str) -> bool:
-    """Whether two commands differ by one mistyped word (`make tets` → `make test`)."""
+    """Whether two commands differ by one mistyped word (`make tets` → `make test`).
+
+    Two real tools with close names (`pnpm`, `npm`) are not a typo of each other.
+    """
     a, b = tokens(failed), tokens(worked)
     if len(a) != len(b):
         return False
     diffs = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
-    return len(diffs) == 1 and edit_distance(*diffs[0]) <= 2
+    if len(diffs) != 1:
+        return False
+    x, y = diffs[0]
+    return edit_distance(x, y) <= 2 and not (x in KNOWN_TOOLS and y in KNOWN_TOOLS)
