@@ -99,9 +99,15 @@ def submit_batch(llm: LLM, purpose: str, requests: list[tuple[str, dict[str, Any
         unknown = set(params) - set(_PARAM_KEYS) - {"stream"}
         if unknown:
             raise ValueError(f"submit_batch: unknown parameters {sorted(unknown)}")
-        args = {k: params.get(k) for k in _PARAM_KEYS}
-        args["system"] = args["system"] or ""
-        prepared.append((custom_id, llm.prepare(purpose=f"{purpose} {custom_id}", **args)))
+        request = llm.prepare(
+            purpose=f"{purpose} {custom_id}",
+            system=params.get("system") or "",
+            messages=list(params.get("messages") or []),
+            tools=params.get("tools"),
+            tool_choice=params.get("tool_choice"),
+            max_tokens=params.get("max_tokens"),
+        )
+        prepared.append((custom_id, request))
     cost = sum(llm.worst_case_cost(request, batch=True) for _, request in prepared)
     reservation = spend.reserve(
         llm.layout,
@@ -157,7 +163,7 @@ def collect_batch(llm: LLM, batch_id: str) -> dict[str, Reply] | None:
         )
         replies: dict[str, Reply] = {}
         for item in results:
-            result = getattr(item, "result", None)
+            result: Any = getattr(item, "result", None)
             if getattr(result, "type", None) != "succeeded":
                 continue
             try:
