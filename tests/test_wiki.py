@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -131,10 +132,20 @@ def _shop(repo: GitRepo) -> GitRepo:
     return repo
 
 
-@pytest.fixture
-def shop(repo: GitRepo) -> GitRepo:
-    _shop(repo)
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    repo = _shop(GitRepo(tmp_path_factory.mktemp("template") / "shop"))
     assert repo.repomind("index", "-q").code == 0
+    return repo.root
+
+
+@pytest.fixture
+def shop(template: Path, tmp_path: Path) -> GitRepo:
+    """A copy of the indexed shop (indexing once per module keeps the tests fast)."""
+    root = tmp_path / "shop"
+    shutil.copytree(template, root, symlinks=True)
+    repo = GitRepo(root)
+    repo._clock = 1_800_000_000  # later than the template's commits
     return repo
 
 

@@ -181,11 +181,11 @@ def run_wiki(
         overview = _overview_job(wiki_dir, repo, weights, config, llm, set())
         if overview is None:
             report.fresh += 1
-        elif OVERVIEW + ".md" in in_batch:
-            pass
+        elif in_batch:  # written from the areas' summaries: it waits for the batch
+            _skeleton_fallback(overview, layout.wiki, repo, titles, report)
         elif batch and llm is not None:
-            # Written from the areas' summaries: batched once no area page is waiting.
-            if not jobs and not in_batch:
+            # Batched too, once no area page is waiting.
+            if not jobs:
                 _submit(layout, llm, [overview], repo, titles, config, budget, report)
             else:
                 _skeleton_fallback(overview, layout.wiki, repo, titles, report)
