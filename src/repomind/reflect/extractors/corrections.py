@@ -17,35 +17,47 @@ from repomind.reflect.session import AssistantMessage, Session, ToolCall, UserMe
 TEXT_CHARS = 200
 MAX_MESSAGE_CHARS = 1500  # longer messages are pasted logs or specs, not corrections
 
-# A durable rule, wherever it appears (also in the first prompt).
+# A durable rule, wherever it appears (also in the first prompt). "always"/"never" count only
+# as an instruction ("always run …", "we never …", "No, always …"), not as a description
+# ("the cart always shows 0").
 _RULE = re.compile(
-    r"\b(?:always|never|from now on|going forward|remember(?: that| to)?|every time|whenever"
-    r"|in this (?:repo(?:sitory)?|project|codebase)|(?:our|the) convention|we (?:always|never"
-    r"|use|don't|do not|prefer)|make sure (?:to|you)|must(?: not)?|mustn't|should(?:n't| not)"
-    r"|prefer\b)",
+    r"(?:^|[,;:(—–]\s*|\b(?:please|and|but|so|then|you|we|i|should|must|to|just|remember)\s+)"
+    r"(?:always|never)\b"
+    r"|\b(?:from now on|going forward|in (?:the )?future|remember(?: that| to)?\b|keep in mind"
+    r"|in this (?:repo(?:sitory)?|project|codebase|team)|(?:our|the house|the team'?s?) "
+    r"(?:convention|style|rule)|we (?:use|don'?t|do not|prefer|only)\b|i prefer\b|prefer\b)",
     re.IGNORECASE,
 )
 # A correction of what the agent just did: at the start of the message or of a sentence.
 _CORRECTION_START = re.compile(
-    r"^(?:no\b|nope\b|nah\b|wrong\b|not (?:that|this|like that)\b|that'?s (?:wrong|not)\b"
-    r"|that is (?:wrong|not)\b|stop\b|don'?t\b|do not\b|please (?:don'?t|do not|stop|use)\b"
-    r"|instead\b|use\b|you (?:should|need to|have to)\b|wait\b|actually\b)",
+    r"^(?:(?:no|nope)\s*[,.!:;—–-]|wrong\b|not (?:that|this|like that)\b"
+    r"|that'?s (?:wrong|not right)\b|that is (?:wrong|not right)\b|stop \w+ing\b|don'?t\b|do not\b"
+    r"|please (?:don'?t|do not|stop \w+ing|use)\b|instead\b|you (?:should|need to|have to)\b)",
     re.IGNORECASE,
 )
 _CORRECTION_ANY = re.compile(
     r"\binstead(?: of)?\b|\brather than\b|\bwrong (?:file|place|command|directory|dir|module"
-    r"|package|branch|function|test)\b|\bnot the\b|\b(?:use|run|call|put|keep|edit|import)\b"
+    r"|package|branch|function|test|folder)\b|\b(?:use|run|call|put|keep|edit|import)\b"
     r"[^.;]{1,60},? not\b",
     re.IGNORECASE,
 )
-# Task-scoped wishes, not lasting rules.
+# Task-scoped wishes and clarifications of the current task, not lasting rules.
 _EPHEMERAL = re.compile(
-    r"\b(?:yet|for now|this time|right now|today|for the moment|in this pr|this pr)\b"
-    r"|\bdon'?t (?:worry|bother|forget to commit)\b",
+    r"\b(?:yet|for now|this time|right now|today|for the moment|in this pr|this pr|anymore)\b"
+    r"|\bdon'?t (?:worry|bother|forget to commit)\b"
+    r"|\bi (?:meant|mean|wanted|want|asked|said|need|needed)\b",
     re.IGNORECASE,
 )
+# Lines of pasted logs, traces and code: never a rule, whatever words they contain.
+_PASTED = re.compile(
+    r"^\s*(?:at |File \"|Traceback|\$ |>>> |\d+\s*\||[-+]{3} |@@)|\b\w*(?:Error|Exception):"
+    r"|[{};]\s*$|^\s{4,}\S",
+)
+_STRONG_RULE = re.compile(r"\b(?:always|never|from now on|going forward|remember)\b", re.I)
+_FENCE = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
 _LEADING_FILLER = re.compile(
-    r"^(?:(?:no|nope|nah|wait|actually|hmm|ok(?:ay)?|well|so|also|and|but|please|hey)\b[\s,.!:;—–-]*)+",
+    r"^(?:(?:no|nope|nah|wait|actually|hmm|ok(?:ay)?|well|so|also|and|but|please|hey)\b"
+    r"[\s,.!:;—–-]*)+",
     re.IGNORECASE,
 )
 _THANKS = re.compile(r"^(?:thanks?|thank you|great|perfect|nice|cool|lgtm|looks good)\b", re.I)
@@ -98,40 +110,42 @@ def _rule_sentences(text: str, strict: bool) -> str:
 
     `strict` (a first prompt, or a message with no agent action before it): only durable rules.
     """
+    text = "\n".join(ln for ln in _FENCE.sub("\n", text).splitlines() if not _PASTED.search(ln))
     sentences = [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
-    if not sentences:
-        return ""
-    opening_correction = bool(re.match(r"^(?:no|nope|wrong|that'?s wrong)\b", text, re.I))
+    usable = [s for s in sentences if _usable(s)]
     kept = []
-    for sentence in sentences:
-        if sentence.endswith("?") or (_THANKS.match(sentence) and not _RULE.search(sentence)):
-            continue
+    for sentence in usable:
         durable = bool(_RULE.search(sentence))
-        if _EPHEMERAL.search(sentence) and not re.search(r"\b(?:always|never)\b", sentence, re.I):
-            continue
-        corrective = bool(
-            (_CORRECTION_START.match(sentence) and not re.match(r"^use\b", sentence, re.I))
-            or _CORRECTION_ANY.search(sentence)
-            or (re.match(r"^use\b", sentence, re.I) and re.search(r"\b(?:not|instead)\b", sentence))
-        )
-        if durable or (not strict and corrective):
+        if durable or (not strict and _corrective(sentence)):
             kept.append(sentence)
-        elif kept and not strict and opening_correction and len(kept) == 1 and _explains(sentence):
-            kept.append(sentence)  # the reason right after a "No, …" correction
-    if not strict and opening_correction and len(sentences) <= 3:
-        # A short "No, …" / "Wrong file — …" message is a correction as a whole.
-        kept = [s for s in sentences if not s.endswith("?") and not _THANKS.match(s)]
-    result = " ".join(kept)
-    result = _LEADING_FILLER.sub("", result).strip(" ,;:—–-")
+    if not strict and _OPENING_CORRECTION.match(text) and len(sentences) <= 3:
+        kept = usable  # a short "No, …" / "Wrong file — …" message is a correction as a whole
+    result = _LEADING_FILLER.sub("", " ".join(kept)).strip(" ,;:—–-")
     if len(_key_words(result)) < 2:
         return ""
     return result[:1].upper() + result[1:]
 
 
-def _explains(sentence: str) -> bool:
-    return bool(re.search(r"\b(?:because|since|it|they|that|this)\b", sentence, re.I)) and len(
-        sentence
-    ) <= 140
+def _usable(sentence: str) -> bool:
+    """Not a question, thanks, or a wish about the task at hand."""
+    if sentence.endswith("?"):
+        return False
+    durable = bool(_RULE.search(sentence))
+    if _THANKS.match(sentence) and not durable:
+        return False
+    return not (_EPHEMERAL.search(sentence) and not (durable and _STRONG_RULE.search(sentence)))
+
+
+def _corrective(sentence: str) -> bool:
+    if re.match(r"^use\b", sentence, re.I):
+        return bool(re.search(r"\b(?:not|instead|rather)\b", sentence, re.I))
+    return bool(_CORRECTION_START.match(sentence) or _CORRECTION_ANY.search(sentence))
+
+
+_OPENING_CORRECTION = re.compile(
+    r"^(?:no|nope)\s*[,.!:;—–-]|^(?:wrong|that'?s wrong|that is wrong|that'?s not right)\b",
+    re.IGNORECASE,
+)
 
 
 def _lesson(

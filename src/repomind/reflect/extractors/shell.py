@@ -35,6 +35,12 @@ _NOISE_SUFFIX = re.compile(
     r"|\s*[12]?>&[12]|\s*[12]?>\s*/dev/null|\s*;\s*echo\s+\S*\$\?\S*)+\s*$"
 )
 
+# `time`, `timeout 60`, `nice`: how long or how nicely, not what; left out of cited commands.
+_TIMING_WRAPPER = re.compile(
+    r"^((?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)*)(?:time|timeout(?:\s+-[\w-]+(?:[= ]\d+[smhd]?)?)*"
+    r"\s+\d+(?:\.\d+)?[smhd]?"
+    r"|nice(?:\s+-n\s*-?\d+)?)\s+(?=\S)"
+)
 _PYTHON = re.compile(r"^(?:python|python3|python3\.\d+|py)$")
 
 _TOOL_PURPOSE: dict[str, Purpose] = {
@@ -258,7 +264,8 @@ def normalize(command: str, place: Callable[[str], str | None] | None = None) ->
             continue
         if argv and argv[0] == "clear":
             continue
-        segments.append(" ".join(_NOISE_SUFFIX.sub("", segment).split()))
+        segment = _TIMING_WRAPPER.sub(r"\1", " ".join(_NOISE_SUFFIX.sub("", segment).split()))
+        segments.append(segment)
     while segments and segments[-1].startswith("cd "):
         segments.pop()
     return " && ".join(s for s in segments if s)
