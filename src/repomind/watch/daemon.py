@@ -32,6 +32,7 @@ STATUS_NAME = "watch.json"
 LOG_NAME = "watch.log"
 LOG_ROTATE_BYTES = 1 << 20
 HEALTH_SECONDS = 60.0  # how often an idle watcher checks that its folders and lock still exist
+GIT_SETTLE_SECONDS = 0.25  # settle time when the newest event is a ref update
 HEALTH_DELAY_SECONDS = 0.5  # after a deletion event, before the check
 MISSING_ROOT_SECONDS = 5.0  # how often it looks for a deleted repository coming back
 STOP_GRACE_SECONDS = 20.0  # a running step may finish this long after a stop request
@@ -361,6 +362,18 @@ class Watcher:
         self.waker.wake()
         return False
 
+    def _rotate_log(self) -> None:
+        """Keep the log under LOG_ROTATE_BYTES: the previous part moves to watch.log.1."""
+        if self.log_file is None:
+            return
+        try:
+            if self.log_file.stat().st_size <= LOG_ROTATE_BYTES:
+                return
+            os.replace(self.log_file, self.log_file.with_name(LOG_NAME + ".1"))
+        except OSError:
+            return
+        _redirect_output(self.log_file)
+
     def _reopen_log(self) -> None:
         if self.log_file is not None and not self.log_file.exists():
             _redirect_output(self.log_file)
@@ -382,6 +395,12 @@ class Watcher:
             now = time.monotonic()
             with self.activity.lock:
                 pending, last_event = self.activity.pending, self.activity.last_event
+                # a commit, checkout or pull ends with its ref update: no need to wait long
+                settle = (
+                    min(self.times.settle, GIT_SETTLE_SECONDS)
+                    if self.activity.git_last
+                    else self.times.settle
+                )
                 queued, self.activity.queue_changed = self.activity.queue_changed, False
                 health, self.activity.health = self.activity.health, False
             if health:  # let a folder removal finish before repairing what it took
@@ -399,7 +418,7 @@ class Watcher:
                 loop.idle_announced = False
             if queued:
                 loop.sleep_due.add(st.REFLECT.name)
-            if pending and now - last_event >= self.times.settle:
+            if pending and now - last_event >= settle:
                 self._tree_cycle(loop, *self.activity.take())
                 continue
             if not pending and loop.tree_due and now >= loop.tree_retry_at:
@@ -415,7 +434,7 @@ class Watcher:
             self._set_state("watching" if now < idle_at else "idle")
             deadlines = [next_health]
             if pending:
-                deadlines.append(last_event + self.times.settle)
+                deadlines.append(last_event + settle)
             elif loop.tree_due:
                 deadlines.append(loop.tree_retry_at)
             elif loop.sleep_due:
@@ -505,6 +524,8 @@ class Watcher:
         self.status["last_step"] = record
         if result.outcome == st.OK:
             log.info("%s", result.summary())
+            for line in result.output.splitlines()[:-1]:
+                log.info("  %s: %s", step.name, line)  # warnings printed by a successful step
         elif result.outcome == st.UNAVAILABLE:
             log.info("%s: not available in this repomind version; skipped", step.name)
         else:
@@ -520,6 +541,7 @@ class Watcher:
             }
         with contextlib.suppress(OSError):
             self._write_status()
+        self._rotate_log()
         return result
 
     # -- surviving deleted folders --

@@ -172,6 +172,7 @@ class Activity:
     paths: set[str] = field(default_factory=set)
     overflow: bool = False  # more paths than MAX_BURST_PATHS in this burst
     git_moved: bool = False
+    git_last: bool = False  # the newest event was a ref update: the git command has finished
     queue_changed: bool = False
     health: bool = False
     step_running: bool = False  # events under .repomind/ now are the step's own writes
@@ -181,6 +182,7 @@ class Activity:
         with self.lock:
             paths, overflow, moved = self.paths, self.overflow, self.git_moved
             self.paths, self.overflow, self.git_moved, self.pending = set(), False, False, False
+            self.git_last = False
             return paths, overflow, moved
 
 
@@ -289,9 +291,10 @@ class TreeWatcher:
             elif activity.step_running and _written_by_steps(rel):
                 return  # the running step's own memory, wiki or rule-file writes
             else:
-                wake = not activity.pending
+                wake = not activity.pending or kind == GIT  # a ref update shortens the wait
                 activity.pending = True
                 activity.last_event = time.monotonic()
+                activity.git_last = kind == GIT
                 if kind == GIT:
                     activity.git_moved = True
                 elif len(activity.paths) < MAX_BURST_PATHS:

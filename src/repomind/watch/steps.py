@@ -192,7 +192,8 @@ def _wait(
                 _drain(wake_fd)
     finally:
         _signal_group(proc.pid, signal.SIGKILL)  # leftovers of the group, before the reap
-        proc.wait()
+        with contextlib.suppress(ChildProcessError):
+            proc.wait()
         if pidfd is not None:
             os.close(pidfd)
     return ended
@@ -210,6 +211,11 @@ def _pidfd(pid: int) -> int | None:
 
 def _exited(pid: int) -> bool:
     """True once the child has exited, without reaping it (its pid stays ours to signal)."""
+    if not hasattr(os, "waitid"):  # macOS: reap; the group is signalled right after
+        try:
+            return os.waitpid(pid, os.WNOHANG)[0] != 0
+        except ChildProcessError:
+            return True
     try:
         info = os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
     except ChildProcessError:
