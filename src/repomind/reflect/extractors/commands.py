@@ -6,7 +6,14 @@ import re
 from pathlib import Path
 
 from repomind.reflect.extractors import shell
-from repomind.reflect.extractors.common import Run, evidence, repo_path, runs, telling_line
+from repomind.reflect.extractors.common import (
+    STRONG_WRONG,
+    Run,
+    evidence,
+    repo_path,
+    runs,
+    telling_line,
+)
 from repomind.reflect.lesson import Lesson, one_line
 from repomind.reflect.session import Session, ToolCall
 
@@ -88,7 +95,7 @@ def _command_was_the_problem(failed: Run, worked: Run, edits: list[int]) -> bool
         return False  # a narrower run passing says nothing about the whole suite
     if failed.purpose in ("run", "install") and not failed.wrong_command:
         return False  # a program or an install fails for many reasons besides its command line
-    if failed.zero_tests or _STRONG_WRONG.search(failed.output):
+    if failed.did_nothing or STRONG_WRONG.search(failed.output):
         return True
     if any(failed.position < p < worked.position for p in edits):
         return False  # the edits, not the new command, may be what fixed it
@@ -98,15 +105,6 @@ def _command_was_the_problem(failed: Run, worked: Run, edits: list[int]) -> bool
         added = [t for t in new if t not in old]
         return not (set(old) <= set(new) and all(t.startswith("-") for t in added))
     return True
-
-
-_STRONG_WRONG = re.compile(
-    r"command not found|not recognized as an internal|missing script|no rule to make target"
-    r"|unknown (?:command|target|task)|no such (?:command|subcommand|task)"
-    r"|unrecognized (?:arguments|option)|unknown option|executable file not found"
-    r"|externally-managed-environment",
-    re.IGNORECASE,
-)
 
 
 def _advice(purpose: str, worked: str, failed: list[str], first: Run) -> str:
@@ -127,6 +125,8 @@ def _advice(purpose: str, worked: str, failed: list[str], first: Run) -> str:
 def _reason(run: Run) -> str:
     if run.zero_tests:
         return "it runs no tests"
+    if run.did_nothing:
+        return "it does nothing"
     line = re.sub(r"^(?:E\s+|npm ERR!\s*|error:\s*)", "", telling_line(run.output)).strip()
     return one_line(line, 80) if line else "it fails"
 

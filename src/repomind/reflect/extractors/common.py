@@ -56,6 +56,16 @@ _ZERO_TESTS = re.compile(
     r"|\b0 passing\b|Tests:\s+0 total",
     re.IGNORECASE,
 )
+# The command itself is certainly wrong here, whatever else happened.
+STRONG_WRONG = re.compile(
+    r"command not found|not recognized as an internal|missing script|no rule to make target"
+    r"|unknown (?:command|target|task)|no such (?:command|subcommand|task)"
+    r"|unrecognized (?:arguments|option)|unknown option|executable file not found"
+    r"|externally-managed-environment",
+    re.IGNORECASE,
+)
+_NOTHING_DONE = re.compile(r"^make(?:\[\d+\])?: (?:Nothing to be done for|'[^']+' is up to date)",
+                           re.MULTILINE)
 # Command lines whose exit status is not the real command's, and failures seen in their output.
 _MASKED_STATUS = re.compile(
     r"\|\s*(?:tail|head|tee|grep|less|more|cat|sort|wc)\b|\|\|\s*(?:true|:)"
@@ -104,8 +114,20 @@ class Run:
         return self.purpose == "test" and bool(_ZERO_TESTS.search(self.output))
 
     @property
+    def did_nothing(self) -> bool:
+        """A check that ran no tests, or a make target with nothing to do (`make tests`)."""
+        return self.zero_tests or (
+            self.purpose in ("test", "lint", "format", "typecheck")
+            and bool(_NOTHING_DONE.search(self.output))
+        )
+
+    @property
     def wrong_command(self) -> bool:
-        return not self.ok and (self.zero_tests or bool(_WRONG_COMMAND.search(self.output)))
+        return not self.ok and (
+            self.did_nothing
+            or bool(_WRONG_COMMAND.search(self.output))
+            or bool(STRONG_WRONG.search(self.output))
+        )
 
     @property
     def code_failure(self) -> bool:
@@ -131,6 +153,10 @@ def runs(session: Session, root: Path) -> list[Run]:
         ok = result is not None and result.ok
         if ok and purpose == "test" and _ZERO_TESTS.search(output):
             ok = False  # "Ran 0 tests … OK" proves nothing
+        if ok and purpose in ("test", "lint", "format", "typecheck") and _NOTHING_DONE.search(
+            output
+        ):
+            ok = False  # "make: Nothing to be done for 'tests'": the check never ran
         if ok and _MASKED_STATUS.search(event.command) and _MASKED_FAILURE.search(output):
             ok = False  # `pytest | tail`, `|| true`: the exit status is not the command's
         normal = shell.normalize(event.command, place)

@@ -50,7 +50,7 @@ _EPHEMERAL = re.compile(
 )
 # Lines of pasted logs, traces and code: never a rule, whatever words they contain.
 _PASTED = re.compile(
-    r"^\s*(?:at |File \"|Traceback|\$ |>>> |\d+\s*\||[-+]{3} |@@)|\b\w*(?:Error|Exception):"
+    r"^\s*(?:>|at |File \"|Traceback|\$ |\d+\s*\||[-+]{3} |@@)|\b\w*(?:Error|Exception):"
     r"|[{};]\s*$|^\s{4,}\S",
 )
 _STRONG_RULE = re.compile(r"\b(?:always|never|from now on|going forward|remember)\b", re.I)
@@ -97,12 +97,56 @@ def correction_lessons(session: Session, root: Path) -> list[Lesson]:
         after_action, agent_acted = agent_acted, False
         if not text or len(text) > MAX_MESSAGE_CHARS:
             continue
-        rule = _rule_sentences(text, strict=is_first or not after_action)
-        if not rule:
-            continue
-        lesson = _lesson(session, root, text, rule, ran, touched)
-        lessons.setdefault(lesson.topic, lesson)
+        strict = is_first or not after_action
+        for block, rule in _rules(text, strict):
+            lesson = _lesson(session, root, block, rule, ran, touched)
+            lessons.setdefault(lesson.topic, lesson)
     return list(lessons.values())
+
+
+def _rules(text: str, strict: bool) -> list[tuple[str, str]]:
+    """(the text quoted as evidence, the rule) for each rule a message states.
+
+    A bullet list gives one rule per bullet; after an agent action, a list introduced with a
+    colon ("A few things:") is feedback, so each of its bullets counts.
+    """
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    bullets = [ln for ln in lines if _BULLET.match(ln)]
+    if len(bullets) < 2:
+        rule = _rule_sentences(text, strict)
+        return [(text, rule)] if rule else []
+    intro = " ".join(ln for ln in lines if not _BULLET.match(ln)).strip()
+    listed = not strict and intro.endswith(":") and not _suspicious(intro)
+    found = []
+    for bullet in bullets:
+        item = _BULLET.sub("", bullet).strip()
+        rule = _rule_sentences(item, strict)
+        if not rule and listed and _usable(item) and not _PASTED.search(item):
+            rule = _capitalised(_LEADING_FILLER.sub("", item)) if len(_key_words(item)) >= 2 else ""
+        if rule:
+            found.append((item, rule))
+    return found
+
+
+_BULLET = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
+
+
+def _suspicious(text: str) -> bool:
+    """Text that addresses repomind or AI agents, or asks for memory writes: data, not a rule."""
+    return bool(_ADDRESSED.search(text))
+
+
+_ADDRESSED = re.compile(
+    r"\brepomind\b|\b(?:ai|coding|llm) (?:agents?|assistants?|models?)\b|\bnote to (?:ai|agents?"
+    r"|the (?:ai|agent|assistant))\b|\b(?:add|write|save|store) (?:this|it|that) (?:to|in|into) "
+    r"(?:your )?(?:long-term )?memory\b|ignore (?:all )?(?:previous|prior|above) instructions",
+    re.IGNORECASE,
+)
+
+
+def _capitalised(text: str) -> str:
+    text = text.strip(" ,;:—–-")
+    return text[:1].upper() + text[1:]
 
 
 def _rule_sentences(text: str, strict: bool) -> str:
@@ -112,7 +156,7 @@ def _rule_sentences(text: str, strict: bool) -> str:
     """
     text = "\n".join(ln for ln in _FENCE.sub("\n", text).splitlines() if not _PASTED.search(ln))
     sentences = [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
-    usable = [s for s in sentences if _usable(s)]
+    usable = [s for s in sentences if _usable(s) and not _suspicious(s)]
     kept = []
     for sentence in usable:
         durable = bool(_RULE.search(sentence))
@@ -120,10 +164,8 @@ def _rule_sentences(text: str, strict: bool) -> str:
             kept.append(sentence)
     if not strict and _OPENING_CORRECTION.match(text) and len(sentences) <= 3:
         kept = usable  # a short "No, …" / "Wrong file — …" message is a correction as a whole
-    result = _LEADING_FILLER.sub("", " ".join(kept)).strip(" ,;:—–-")
-    if len(_key_words(result)) < 2:
-        return ""
-    return result[:1].upper() + result[1:]
+    result = _capitalised(_LEADING_FILLER.sub("", " ".join(kept)))
+    return result if len(_key_words(result)) >= 2 else ""
 
 
 def _usable(sentence: str) -> bool:
