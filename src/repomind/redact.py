@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+import string
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -41,9 +42,10 @@ def find_secrets(text: str) -> list[Secret]:
     """Every secret in `text`, sorted and non-overlapping."""
     if not text:
         return []
-    found: list[tuple[int, int, int, str]] = []
+    scan = _Scan(text)
+    found: list[Found] = []
     for detector in _detectors():
-        found.extend(detector(text))
+        found.extend(detector(scan))
     return _resolve(text, found)
 
 
@@ -150,63 +152,64 @@ def _odd_backslashes_before(text: str, pos: int) -> bool:
     return n % 2 == 1
 
 
-# --- detectors ----------------------------------------------------------------------------------
+# --- the scan ------------------------------------------------------------------------------------
 
 Found = tuple[int, int, int, str]
-Detector = Callable[[str], Iterator[Found]]
+Detector = Callable[["_Scan"], Iterator[Found]]
 
-# detect-secrets plugins used: module, class, the kind for each pattern of its denylist, and the
-# group holding the secret (0: the whole match). The patterns themselves come from the classes.
-_PLUGINS: tuple[tuple[str, str, tuple[str, ...], tuple[int, ...]], ...] = (
-    ("aws", "AWSKeyDetector", ("aws-access-key", "aws-secret-key"), (0, 1)),
-    ("artifactory", "ArtifactoryDetector", ("artifactory-token", "artifactory-token"), (0, 0)),
-    ("azure_storage_key", "AzureStorageKeyDetector", ("azure-storage-key",), (0,)),
-    ("basic_auth", "BasicAuthDetector", ("password",), (1,)),
-    ("cloudant", "CloudantDetector", ("cloudant-key",) * 4, (1, 1, 1, 1)),
-    ("discord", "DiscordBotTokenDetector", ("discord-token",), (0,)),
-    ("github_token", "GitHubTokenDetector", ("github-token",), (0,)),
-    ("gitlab_token", "GitLabTokenDetector", ("gitlab-token",) * 7, (0,) * 7),
-    ("ibm_cloud_iam", "IbmCloudIamDetector", ("ibm-cloud-key",), (1,)),
-    ("ibm_cos_hmac", "IbmCosHmacDetector", ("ibm-cos-key",), (1,)),
-    ("jwt", "JwtTokenDetector", ("jwt",), (0,)),
-    ("mailchimp", "MailchimpDetector", ("mailchimp-key",), (0,)),
-    ("npm", "NpmDetector", ("npm-token",), (1,)),
-    ("openai", "OpenAIDetector", ("openai-key",), (0,)),
-    ("pypi_token", "PypiTokenDetector", ("pypi-token", "pypi-token"), (0, 0)),
-    ("sendgrid", "SendGridDetector", ("sendgrid-key",), (0,)),
-    ("slack", "SlackDetector", ("slack-token", "slack-webhook"), (0, 0)),
-    ("softlayer", "SoftlayerDetector", ("softlayer-key", "softlayer-key"), (1, 1)),
-    ("square_oauth", "SquareOAuthDetector", ("square-secret",), (0,)),
-    ("stripe", "StripeDetector", ("stripe-key",), (0,)),
-    ("telegram_token", "TelegramBotTokenDetector", ("telegram-token",), (0,)),
-    ("twilio", "TwilioKeyDetector", ("twilio-key", "twilio-key"), (0, 0)),
-)
+# Characters of base64/base64url tokens. A maximal run of them at least 20 long is where every
+# token-shaped secret lives (each is at least 20 characters), so runs are found once, fast, and
+# each detector looks only there; `=` padding, `.` and `:` end a run.
+_RUN_CHARS = string.ascii_letters + string.digits + "+/_-"
+_RUN_TABLE = bytes(ord("a") if chr(i) in _RUN_CHARS else ord(" ") for i in range(256))
+_RUN_MIN = 20
 
-# Patterns detect-secrets lacks (kind, pattern). Prefix-anchored, so cheap to scan for.
-_EXTRA_TOKENS: tuple[tuple[str, str], ...] = (
-    ("anthropic-key", r"sk-ant-[a-z]{2,8}\d{0,3}-[A-Za-z0-9_-]{20,}"),
-    ("openai-key", r"sk-(?:proj|svcacct|admin|None)-[A-Za-z0-9_-]{20,}"),
-    ("openai-key", r"(?<![\w-])sk-[A-Za-z0-9]{48}(?![\w-])"),
-    ("google-api-key", r"AIza[0-9A-Za-z_-]{35}"),
-    ("github-token", r"github_pat_[A-Za-z0-9_]{22,}"),
-    ("npm-token", r"(?<![\w-])npm_[A-Za-z0-9]{36}"),
-    ("huggingface-token", r"(?<![\w-])hf_[A-Za-z]{34}(?![\w-])"),
-    ("stripe-key", r"(?<![\w-])(?:sk|rk)_test_[0-9a-zA-Z]{24,}"),
-    ("slack-token", r"xapp-\d-[A-Za-z0-9]+-\d+-[A-Za-z0-9]+"),
-    ("digitalocean-token", r"do[pro]_v1_[a-f0-9]{64}"),
-    ("aws-access-key", r"(?<![A-Za-z0-9])ASIA[0-9A-Z]{16}(?![A-Za-z0-9])"),
-)
 
-# Kinds whose pattern may stop short of the real token (Stripe keys grew to 99 characters).
-_EXTEND_TO_TOKEN_END = frozenset(
-    {"github-token", "gitlab-token", "stripe-key", "slack-token", "openai-key", "anthropic-key"}
-)
-# Kinds whose pattern has no left boundary of its own and would fire inside longer words.
-_NEEDS_BOUNDARY = frozenset(
-    {"aws-access-key", "discord-token", "mailchimp-key", "telegram-token", "twilio-key"}
-)
-_TOKEN_TAIL = re.compile(r"[A-Za-z0-9_-]*")
-_JWT_TAIL = re.compile(r"[A-Za-z0-9_=+/.-]*")
+class _Scan:
+    """A text prepared for scanning: an ASCII copy to search fast, runs, literal hits."""
+
+    __slots__ = ("_hits", "_runs", "data", "lowered", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        # One byte per character (non-ASCII becomes "?"), so offsets agree with `text`;
+        # bytes.find is several times faster than a regex over the str.
+        self.data = text.encode("ascii", "replace")
+        self.lowered = self.data.lower()
+        self._hits: dict[str, list[int]] = {}
+        self._runs: list[tuple[int, int]] | None = None
+
+    def hits(self, needle: str) -> list[int]:
+        """Offsets of `needle` (case-insensitive when given in lower case)."""
+        found = self._hits.get(needle)
+        if found is None:
+            haystack = self.lowered if needle.islower() else self.data
+            target = needle.encode()
+            found = []
+            i = haystack.find(target)
+            while i >= 0:
+                found.append(i)
+                i = haystack.find(target, i + 1)
+            self._hits[needle] = found
+        return found
+
+    def runs(self) -> list[tuple[int, int]]:
+        """(start, end) of every maximal run of base64 characters at least 20 long."""
+        if self._runs is None:
+            mapped = self.data.translate(_RUN_TABLE)
+            probe = b"a" * _RUN_MIN
+            runs = []
+            i = mapped.find(probe)
+            while i >= 0:
+                while i > 0 and mapped[i - 1] == 97:  # 97: "a"
+                    i -= 1
+                j = mapped.find(b" ", i)
+                if j < 0:
+                    j = len(mapped)
+                runs.append((i, j))
+                i = mapped.find(probe, j)
+            self._runs = runs
+        return self._runs
 
 
 @lru_cache(maxsize=1)
@@ -215,7 +218,7 @@ def _detectors() -> tuple[Detector, ...]:
         _token_detector(),
         _pem_blocks,
         _putty_keys,
-        _url_passwords,
+        _url_detector(),
         _auth_headers,
         _curl_user,
         _assignments,
@@ -223,58 +226,284 @@ def _detectors() -> tuple[Detector, ...]:
     )
 
 
-def _plugin_patterns() -> list[tuple[str, re.Pattern[str], int]]:
+# --- detect-secrets' patterns --------------------------------------------------------------------
+
+
+# Which runs a pattern is tried on: those holding a literal its tokens start with (`heads`),
+# those right after a literal (`after_literal`: "AccountKey=", "SG."), those of given lengths
+# (values of the IBM/Cloudant/SoftLayer/AWS assignment patterns). The window searched is the
+# run widened by `before`/`after` characters.
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    kind: str
+    group: int = 0  # the group holding the secret; 0: the whole match
+    heads: tuple[str, ...] = ()
+    after_literal: str = ""
+    lengths: tuple[int, ...] = ()
+    keyword_before: bool = False  # an assignment pattern: a key name must precede the value
+    before: int = 0
+    after: int = 0
+
+
+_ASSIGNED = (24, 44, 48, 64)
+# Every keyword of detect-secrets' assignment patterns (key|pwd|pw|password|pass|token|secret).
+_ASSIGNMENT_KEYWORD = re.compile(
+    rb"key|pw|pass|token|secret"
+)  # lengths of the values IBM/Cloudant/SoftLayer assignments hold
+
+# detect-secrets plugins used: module, class, and one rule per pattern of its denylist. The
+# patterns themselves are read from the classes.
+_PLUGINS: tuple[tuple[str, str, tuple[_Rule, ...]], ...] = (
+    (
+        "aws",
+        "AWSKeyDetector",
+        (
+            _Rule("aws-access-key", heads=("A3T", "ABIA", "ACCA", "AKIA", "ASIA")),
+            _Rule("aws-secret-key", 1, lengths=(40,), keyword_before=True, before=64, after=1),
+        ),
+    ),
+    (
+        "artifactory",
+        "ArtifactoryDetector",
+        (
+            _Rule("artifactory-token", heads=("AKC",), before=1, after=1),
+            _Rule("artifactory-token", heads=("AP",), before=1, after=1),
+        ),
+    ),
+    (
+        "azure_storage_key",
+        "AzureStorageKeyDetector",
+        (_Rule("azure-storage-key", after_literal="AccountKey=", before=11),),
+    ),
+    (
+        "cloudant",
+        "CloudantDetector",
+        (
+            _Rule("cloudant-key", 1, lengths=_ASSIGNED, keyword_before=True, before=64, after=1),
+            _Rule("cloudant-key", 1, lengths=_ASSIGNED, keyword_before=True, before=64, after=1),
+            _Rule("cloudant-key", 1),  # URLs: tried by the URL detector
+            _Rule("cloudant-key", 1),
+        ),
+    ),
+    (
+        "discord",
+        "DiscordBotTokenDetector",
+        (_Rule("discord-token", lengths=(24, 25, 26), after=40),),
+    ),
+    (
+        "github_token",
+        "GitHubTokenDetector",
+        (_Rule("github-token", heads=("ghp_", "gho_", "ghu_", "ghs_", "ghr_")),),
+    ),
+    (
+        "gitlab_token",
+        "GitLabTokenDetector",
+        (
+            _Rule("gitlab-token", heads=("glpat-", "gldt-", "glft-", "glsoat-", "glrt-")),
+            _Rule("gitlab-token", heads=("GR1348941",)),
+            _Rule("gitlab-token", heads=("glcbt-",)),
+            _Rule("gitlab-token", heads=("glimt-",)),
+            _Rule("gitlab-token", heads=("glptt-",)),
+            _Rule("gitlab-token", heads=("glagent-",)),
+            _Rule("gitlab-token", heads=("gloas-",)),
+        ),
+    ),
+    (
+        "ibm_cloud_iam",
+        "IbmCloudIamDetector",
+        (_Rule("ibm-cloud-key", 1, lengths=_ASSIGNED, keyword_before=True, before=64, after=1),),
+    ),
+    (
+        "ibm_cos_hmac",
+        "IbmCosHmacDetector",
+        (_Rule("ibm-cos-key", 1, lengths=_ASSIGNED, keyword_before=True, before=64, after=1),),
+    ),
+    ("jwt", "JwtTokenDetector", (_Rule("jwt", heads=("eyJ",), after=8192),)),
+    ("mailchimp", "MailchimpDetector", (_Rule("mailchimp-key", heads=("-us",), before=32),)),
+    (
+        "npm",
+        "NpmDetector",
+        (_Rule("npm-token", 1, after_literal="_authToken=", before=512, after=1),),
+    ),
+    ("openai", "OpenAIDetector", (_Rule("openai-key", heads=("sk-",)),)),
+    (
+        "pypi_token",
+        "PypiTokenDetector",
+        (
+            _Rule("pypi-token", heads=("pypi-",)),
+            _Rule("pypi-token", heads=("pypi-",)),
+        ),
+    ),
+    (
+        "sendgrid",
+        "SendGridDetector",
+        (_Rule("sendgrid-key", after_literal="SG.", before=3, after=50),),
+    ),
+    (
+        "slack",
+        "SlackDetector",
+        (
+            _Rule("slack-token", heads=("xox", "XOX", "Xox")),
+            _Rule("slack-webhook"),  # a URL: tried by the URL detector
+        ),
+    ),
+    (
+        "softlayer",
+        "SoftlayerDetector",
+        (
+            _Rule("softlayer-key", 1, lengths=_ASSIGNED, keyword_before=True, before=64, after=1),
+            _Rule("softlayer-key", 1),  # a URL: tried by the URL detector
+        ),
+    ),
+    ("square_oauth", "SquareOAuthDetector", (_Rule("square-secret", heads=("sq0csp-",)),)),
+    ("stripe", "StripeDetector", (_Rule("stripe-key", heads=("sk_live_", "rk_live_")),)),
+    (
+        "telegram_token",
+        "TelegramBotTokenDetector",
+        (_Rule("telegram-token", after_literal=":", before=11),),
+    ),
+    (
+        "twilio",
+        "TwilioKeyDetector",
+        (
+            _Rule("twilio-key", heads=("AC",)),
+            _Rule("twilio-key", heads=("SK",)),
+        ),
+    ),
+)
+
+# What detect-secrets lacks: (rule, pattern).
+_EXTRA_RULES: tuple[tuple[_Rule, str], ...] = (
+    (_Rule("anthropic-key", heads=("sk-",)), r"sk-ant-[a-z]{2,8}\d{0,3}-[A-Za-z0-9_-]{20,}"),
+    (_Rule("openai-key", heads=("sk-",)), r"sk-(?:proj|svcacct|admin|None)-[A-Za-z0-9_-]{20,}"),
+    (_Rule("openai-key", heads=("sk-",)), r"sk-[A-Za-z0-9]{48}(?![\w-])"),
+    (_Rule("google-api-key", heads=("AIza",)), r"AIza[0-9A-Za-z_-]{35}"),
+    (_Rule("github-token", heads=("github_pat_",)), r"github_pat_[A-Za-z0-9_]{22,}"),
+    (_Rule("npm-token", heads=("npm_",)), r"npm_[A-Za-z0-9]{36}"),
+    (_Rule("huggingface-token", heads=("hf_",)), r"hf_[A-Za-z]{34}(?![\w-])"),
+    (_Rule("stripe-key", heads=("sk_test_", "rk_test_")), r"[sr]k_test_[0-9a-zA-Z]{24,}"),
+    (_Rule("slack-token", heads=("xapp-",)), r"xapp-\d-[A-Za-z0-9]+-\d+-[A-Za-z0-9]+"),
+    (_Rule("digitalocean-token", heads=("dop_", "doo_", "dor_")), r"do[pro]_v1_[a-f0-9]{64}"),
+)
+
+# Kinds whose pattern may stop short of the real token (Stripe keys grew to 99 characters).
+_EXTEND_TO_TOKEN_END = frozenset(
+    {"github-token", "gitlab-token", "stripe-key", "slack-token", "openai-key", "anthropic-key"}
+)
+# Kinds whose pattern has no left boundary of its own and would fire inside longer words.
+_NEEDS_BOUNDARY = frozenset(
+    {
+        "aws-access-key",
+        "discord-token",
+        "mailchimp-key",
+        "telegram-token",
+        "twilio-key",
+        "npm-token",
+        "huggingface-token",
+        "stripe-key",
+        "openai-key",
+    }
+)
+_TOKEN_TAIL = re.compile(r"[A-Za-z0-9_-]*")
+_JWT_TAIL = re.compile(r"[A-Za-z0-9_=+/.-]*")
+
+
+def _plugin_rules() -> list[tuple[_Rule, re.Pattern[str]]]:
     import importlib
 
-    patterns: list[tuple[str, re.Pattern[str], int]] = []
-    for module_name, class_name, kinds, groups in _PLUGINS:
+    rules: list[tuple[_Rule, re.Pattern[str]]] = []
+    for module_name, class_name, plugin_rules in _PLUGINS:
         module = importlib.import_module(f"detect_secrets.plugins.{module_name}")
         denylist = list(getattr(module, class_name).denylist)
-        if len(denylist) != len(kinds):
+        if len(denylist) != len(plugin_rules):
             raise RuntimeError(f"detect-secrets {class_name} changed: {len(denylist)} patterns")
-        for pattern, kind, group in zip(denylist, kinds, groups, strict=True):
+        for pattern, rule in zip(denylist, plugin_rules, strict=True):
             # The plugins run per line, so ^ and $ meant the line's ends.
-            patterns.append((kind, re.compile(pattern.pattern, pattern.flags | re.M), group))
-    for kind, source in _EXTRA_TOKENS:
-        patterns.append((kind, re.compile(source), 0))
-    return patterns
+            rules.append((rule, re.compile(pattern.pattern, pattern.flags | re.M)))
+    rules.extend((rule, re.compile(source)) for rule, source in _EXTRA_RULES)
+    return rules
 
 
 def _token_detector() -> Detector:
     from detect_secrets.plugins.jwt import JwtTokenDetector
 
-    patterns = _plugin_patterns()
     jwt_valid = JwtTokenDetector.is_formally_valid
+    rules = _plugin_rules()
+    by_head: dict[str, list[tuple[_Rule, re.Pattern[str]]]] = {}
+    by_literal: dict[str, list[tuple[_Rule, re.Pattern[str]]]] = {}
+    by_length: dict[int, list[tuple[_Rule, re.Pattern[str]]]] = {}
+    for rule, pattern in rules:
+        for head in rule.heads:
+            by_head.setdefault(head, []).append((rule, pattern))
+        if rule.after_literal:
+            by_literal.setdefault(rule.after_literal, []).append((rule, pattern))
+        for length in rule.lengths:
+            by_length.setdefault(length, []).append((rule, pattern))
+    literals = list(by_literal.items())
+    heads = re.compile("|".join(re.escape(h) for h in sorted(by_head, key=len, reverse=True)))
 
-    def detect(text: str) -> Iterator[Found]:
-        for kind, pattern, group in patterns:
-            for m in pattern.finditer(text):
-                if group and m.start(group) >= 0:
-                    start, end = m.start(group), m.end(group)
-                else:
-                    start, end = m.start(), m.end()
-                if kind == "artifactory-token":  # its pattern includes the delimiters around
-                    token = m.group().strip(' \t\r\n=:"')
-                    start = m.start() + m.group().index(token)
-                    end = start + len(token)
-                elif kind == "azure-storage-key":
-                    start += len("AccountKey=")
-                elif kind == "npm-token":  # its pattern runs to the end of the line
-                    end = _UNQUOTED_VALUE.match(text, start).end()
-                elif kind == "jwt":
-                    if not jwt_valid(m.group().rstrip(".")):
-                        continue
-                    end = _JWT_TAIL.match(text, end).end()
-                if kind in _NEEDS_BOUNDARY and start > 0 and text[start - 1].isalnum():
-                    continue
-                if kind in _EXTEND_TO_TOKEN_END:
-                    end = _TOKEN_TAIL.match(text, end).end()
-                if kind == "password" and text.startswith("[REDACTED:", start):
-                    continue
-                yield start, end, _PRIORITY_SPECIFIC if kind != "password" else 1, kind
+    def detect(scan: _Scan) -> Iterator[Found]:
+        text = scan.text
+        seen: set[tuple[int, int]] = set()
+        for run_start, run_end in scan.runs():
+            tries: list[tuple[_Rule, re.Pattern[str], int]] = [
+                (rule, pattern, m.start())
+                for m in heads.finditer(text, run_start, run_end)
+                for rule, pattern in by_head[m.group()]
+            ]
+            for literal, rules_after in literals:
+                if text.startswith(literal, run_start - len(literal)):
+                    tries.extend((rule, pattern, run_start) for rule, pattern in rules_after)
+            by_this_length = by_length.get(run_end - run_start, ())
+            if by_this_length:
+                keyword = _ASSIGNMENT_KEYWORD.search(
+                    scan.lowered, max(0, run_start - 64), run_start
+                )
+                tries.extend(
+                    (rule, pattern, run_start)
+                    for rule, pattern in by_this_length
+                    if keyword or not rule.keyword_before
+                )
+            for rule, pattern, at in tries:
+                lo = max(0, at - rule.before)
+                hi = min(len(text), run_end + rule.after)
+                for m in pattern.finditer(text, lo, hi):
+                    found = _token_span(text, rule, m, jwt_valid)
+                    if found and found[:2] not in seen:
+                        seen.add(found[:2])
+                        yield found
 
     return detect
 
+
+def _token_span(
+    text: str, rule: _Rule, m: re.Match[str], jwt_valid: Callable[[str], bool]
+) -> Found | None:
+    kind = rule.kind
+    if rule.group and m.start(rule.group) >= 0:
+        start, end = m.start(rule.group), m.end(rule.group)
+    else:
+        start, end = m.start(), m.end()
+    if kind == "artifactory-token":  # its pattern includes the delimiters around
+        token = m.group().strip(' \t\r\n=:"')
+        start = m.start() + m.group().index(token)
+        end = start + len(token)
+    elif kind == "azure-storage-key":
+        start += len("AccountKey=")
+    elif kind == "npm-token" and rule.group:  # its pattern runs to the end of the line
+        end = _UNQUOTED_VALUE.match(text, start).end()  # type: ignore[union-attr]
+    elif kind == "jwt":
+        if not jwt_valid(m.group().rstrip(".")):
+            return None
+        end = _JWT_TAIL.match(text, end).end()  # type: ignore[union-attr]
+    if kind in _NEEDS_BOUNDARY and start > 0 and (text[start - 1].isalnum()):
+        return None
+    if kind in _EXTEND_TO_TOKEN_END:
+        end = _TOKEN_TAIL.match(text, end).end()  # type: ignore[union-attr]
+    return start, end, _PRIORITY_SPECIFIC, kind
+
+
+# --- private keys ---------------------------------------------------------------------------
 
 # PEM private keys, possibly spanning many lines, raw or with \n escapes; an SSH2 header has
 # four dashes and spaces. Without an END line, the base64 body that follows is taken.
@@ -283,13 +512,12 @@ _PEM_BODY = re.compile(r"(?:[A-Za-z0-9+/=\s:,-]|\\[nrt])*")
 _PEM_MAX = 64 * 1024
 
 
-def _pem_blocks(text: str) -> Iterator[Found]:
-    pos = 0
-    while True:
-        begin = text.find("BEGIN ", pos)
-        if begin < 0:
-            return
-        pos = begin + 6
+def _pem_blocks(scan: _Scan) -> Iterator[Found]:
+    text = scan.text
+    stop = 0
+    for begin in scan.hits("BEGIN "):
+        if begin < stop:
+            continue
         m = _PEM_BEGIN.search(text, max(0, begin - 6), begin + 80)
         if not m:
             continue
@@ -298,10 +526,9 @@ def _pem_blocks(text: str) -> Iterator[Found]:
         if end:
             stop = end.end()
         else:
-            stop = _PEM_BODY.match(text, m.end(), m.end() + _PEM_MAX).end()
+            stop = _PEM_BODY.match(text, m.end(), m.end() + _PEM_MAX).end()  # type: ignore[union-attr]
             if sum(c.isalnum() for c in text[m.end() : stop]) < 20:
                 continue
-        pos = stop
         yield m.start(), stop, _PRIORITY_SPECIFIC, "private-key"
 
 
@@ -310,44 +537,87 @@ _PUTTY = re.compile(
 )
 
 
-def _putty_keys(text: str) -> Iterator[Found]:
-    if "PuTTY-User-Key-File" not in text:
-        return
-    for m in _PUTTY.finditer(text):
-        yield m.start(), m.end(), _PRIORITY_SPECIFIC, "private-key"
+def _putty_keys(scan: _Scan) -> Iterator[Found]:
+    for at in scan.hits("PuTTY-User-Key-File"):
+        m = _PUTTY.match(scan.text, at)
+        if m:
+            yield m.start(), m.end(), _PRIORITY_SPECIFIC, "private-key"
 
 
-# scheme://user:password@host, more lenient than detect-secrets' (which rejects reserved
-# characters in the password, leaking "p@ss!word"-style ones whole).
-_URL_PASSWORD = re.compile(
-    r"\b[A-Za-z][A-Za-z0-9+.-]*://[^\s:/@\"'<>\\]*:(?!\[REDACTED:)([^\s/\"'<>\\]+)@"
-)
+# --- URLs, headers, command lines ----------------------------------------------------------------
+
+# ://user:password@host, more lenient than detect-secrets' (which rejects reserved characters
+# in the password, leaking "p@ss!word"-style ones whole): the password runs to the last "@".
+_URL_PASSWORD = re.compile(r"://[^\s:/@\"'<>\\]*:(?!\[REDACTED:)([^\s/\"'<>\\]+)@")
+_URL_WINDOW = 512
+# Plugin URL patterns that name their host; the others (basic auth) need an "@".
+_URL_HOSTS = {
+    "slack-webhook": "hooks.slack.com",
+    "cloudant-key": "cloudant.com",
+    "softlayer-key": "softlayer.com",
+}
 
 
-def _url_passwords(text: str) -> Iterator[Found]:
-    if "://" not in text:
-        return
-    for m in _URL_PASSWORD.finditer(text):
-        password = m.group(1)
-        if password.isdigit() or _is_template(password):  # host:port@..., ${PASSWORD}
+def _url_detector() -> Detector:
+    """Passwords in URLs, Slack webhooks, Cloudant and SoftLayer URLs: tried at each "://"."""
+    url_rules: list[tuple[str, str | None, re.Pattern[str], int]] = []
+    for rule, pattern in _plugin_rules():
+        if rule.heads or rule.after_literal or rule.lengths:
             continue
-        yield m.start(1), m.end(1), _PRIORITY_PASSWORD, "password"
+        host = _URL_HOSTS.get(rule.kind)
+        url_rules.append((rule.kind, host, pattern, rule.group))
+
+    def detect(scan: _Scan) -> Iterator[Found]:
+        text = scan.text
+        for at in scan.hits("://"):
+            lo, hi = max(0, at - 8), min(len(text), at + _URL_WINDOW)
+            has_at = text.find("@", at, hi) >= 0
+            if has_at:
+                m = _URL_PASSWORD.match(text, at, hi)
+                if m and not _is_template(m.group(1)) and not m.group(1).isdigit():
+                    yield m.start(1), m.end(1), _PRIORITY_PASSWORD, "password"
+            for kind, host, pattern, group in url_rules:
+                if host is None and not has_at:
+                    continue
+                if host is not None and text.find(host, at, at + 32) < 0:
+                    continue
+                m = pattern.search(text, lo, hi)
+                if not m or m.start() > at:
+                    continue
+                start, end = (m.start(group), m.end(group)) if group else (m.start(), m.end())
+                if kind == "password" and text.startswith("[REDACTED:", start):
+                    continue
+                priority = _PRIORITY_PASSWORD if kind == "password" else _PRIORITY_SPECIFIC
+                yield start, end, priority, kind
+
+    return detect
 
 
-_BEARER = re.compile(r"\b[Bb]earer[ \t]+(?!\[REDACTED:)([A-Za-z0-9\-._~+/]+=*)")
+_BEARER = re.compile(r"[Bb]earer[ \t]+(?!\[REDACTED:)([A-Za-z0-9\-._~+/]+=*)")
 _AUTHORIZATION = re.compile(
-    r"(?i)(?<![\w-])(?:proxy-)?authorization\\?[\"']?[ \t]*[:=][ \t]*\\?[\"']?"
+    r"(?i)(?:proxy-)?authorization\\?[\"']?[ \t]*[:=][ \t]*\\?[\"']?"
     r"(?:(basic|bearer|token|digest|apikey|key|bot|sso-key|negotiate)[ \t]+)?"
     r"(?!\[REDACTED:)([^\s\"'\\,;]+)"
 )
 
 
-def _auth_headers(text: str) -> Iterator[Found]:
-    for m in _BEARER.finditer(text):
+def _auth_headers(scan: _Scan) -> Iterator[Found]:
+    text = scan.text
+    for at in scan.hits("bearer"):
+        if at > 0 and text[at - 1].isalnum():
+            continue
+        m = _BEARER.match(text, at)
+        if not m:
+            continue
         token = m.group(1)
         if len(token) >= 8 and not _is_template(token) and (_has_digit(token) or len(token) >= 20):
             yield m.start(1), m.end(1), _PRIORITY_GENERIC, "bearer-token"
-    for m in _AUTHORIZATION.finditer(text):
+    for at in scan.hits("authorization"):
+        if at > 0 and (text[at - 1].isalnum() or text[at - 1] == "_"):
+            continue
+        m = _AUTHORIZATION.match(text, at)
+        if not m:
+            continue
         token = m.group(2)
         if len(token) < 8 or _is_template(token) or (not m.group(1) and not _has_digit(token)):
             continue
@@ -355,12 +625,18 @@ def _auth_headers(text: str) -> Iterator[Found]:
         yield m.start(2), m.end(2), _PRIORITY_GENERIC, kind
 
 
-_CURL_USER = re.compile(r"(?<![\w-])(?:-u|--user)[ \t]+\\?[\"']?[^\s:\"'\\]+:([^\s\"'\\@]+)")
+_CURL_USER = re.compile(r"(?:-u|--user)[ \t]+\\?[\"']?[^\s:\"'\\]+:([^\s\"'\\@]+)")
 
 
-def _curl_user(text: str) -> Iterator[Found]:
-    for m in _CURL_USER.finditer(text):
-        if not _is_template(m.group(1)):
+def _curl_user(scan: _Scan) -> Iterator[Found]:
+    text = scan.text
+    for at in scan.hits("-u"):
+        if text.startswith("--user", at - 1):
+            at -= 1
+        if at > 0 and (text[at - 1].isalnum() or text[at - 1] in "-_"):
+            continue
+        m = _CURL_USER.match(text, at)
+        if m and not _is_template(m.group(1)):
             yield m.start(1), m.end(1), _PRIORITY_PASSWORD, "password"
 
 
@@ -369,9 +645,13 @@ def _curl_user(text: str) -> Iterator[Found]:
 # A key that names a secret: detect-secrets' keyword list plus token/credential/auth names. The
 # keyword must end the key (`max_tokens`, `token_type`, `password_reset_url` are not secrets).
 _SECRET_SUFFIX = r"(?:[_-]?(?:base|value|b64|base64|hex|raw))?"
-_QUERY_ONLY_KEYS = re.compile(r"(?i)(?:sig|signature|x-amz-credential|key|code)")
-_KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
-_KEYWORD_HIT = re.compile(r"(?i)pass|pwd|secret|token|key|auth|credential|contrase|sig")
+_QUERY_ONLY_KEYS = re.compile(r"(?i)(?:sig|signature|x-amz-signature|x-amz-credential)")
+_KEY_CHARS = string.ascii_letters + string.digits + "_.-"
+_KEY_MAX = 64
+# What may follow a key before its value: a quote, "]", spaces, an operator (or a space: --flag).
+_ASSIGN_HINT = re.compile(r"[\\\"'`\]]*[ \t]*[:=!]|[ \t]")
+# Every secret key name contains one of these (lower case: found in any case).
+_KEY_WORDS = ("pass", "pw", "secret", "token", "key", "auth", "credential", "contrase", "sig")
 _ASSIGN_OP = re.compile(
     r"(?P<kq>\\*[\"'`])?\]?(?P<sp1>[ \t]*)(?P<op>:=|=>|===?|!==?|=|:(?!:))(?P<sp2>[ \t]*)@?"
     r"(?P<vq>\\*[\"'`])?"
@@ -407,6 +687,7 @@ def _secret_key_pattern() -> re.Pattern[str]:
     return re.compile(rf"(?i)[\w.-]*?(?:{alternatives}){_SECRET_SUFFIX}")
 
 
+@lru_cache(maxsize=4096)
 def _secret_key_kind(key: str) -> str | None:
     """ "password" or "secret" when `key` names a secret (DB_PASSWORD, apiKey, x-auth-token)."""
     key = key.strip("-")
@@ -420,19 +701,22 @@ def _secret_key_kind(key: str) -> str | None:
     )
 
 
-def _assignments(text: str) -> Iterator[Found]:
+def _assignments(scan: _Scan) -> Iterator[Found]:
+    text = scan.text
+    hits = sorted({(at, len(word)) for word in _KEY_WORDS for at in scan.hits(word)})
     done = -1
-    for hit in _KEYWORD_HIT.finditer(text):
-        if hit.start() < done:
+    for at, length in hits:
+        if at < done:
             continue
-        start, end = hit.start(), hit.end()
-        while start > 0 and text[start - 1] in _KEY_CHARS:
-            start -= 1
+        head = text[max(0, at - _KEY_MAX) : at]
+        start = at - (len(head) - len(head.rstrip(_KEY_CHARS)))
         if start > 0 and text[start - 1] == "\\" and text[start] in "nrt":  # "...\nSECRET=x"
             start += 1
-        while end < len(text) and text[end] in _KEY_CHARS:
-            end += 1
+        tail = text[at + length : at + length + _KEY_MAX]
+        end = at + length + len(tail) - len(tail.lstrip(_KEY_CHARS))
         done = end
+        if not _ASSIGN_HINT.match(text, end):
+            continue
         key = text[start:end].rstrip(".")
         end = start + len(key)
         in_query = start > 0 and text[start - 1] in "?&;" and text[end : end + 1] == "="
@@ -466,6 +750,8 @@ def _assignments(text: str) -> Iterator[Found]:
                 value_end = value_start + len(re.split(r"[&#]", m.group(), maxsplit=1)[0])
             value_end = value_start + len(text[value_start:value_end].rstrip(",;)]}"))
         value = text[value_start:value_end]
+        if not quote and op.group("op") == ":" and _ANNOTATED.match(text, value_end):
+            continue  # Python `TOKEN: Final = ...`, `password: str = ""`
         spaced = bool(op.group("sp1") or op.group("sp2"))
         style = "quoted" if quote else _unquoted_style(key, op.group("op"), spaced, in_query)
         if _plausible_value(value, key, style == "quoted", style):
@@ -485,10 +771,22 @@ def _unquoted_style(key: str, op: str, spaced: bool, in_query: bool) -> str:
     return "code"
 
 
+_ANNOTATED = re.compile(r"[ \t]*=(?!=)")
+_VERSION = re.compile(r"[\^~<>=v]*\d+(?:\.\d+)+[\w.+-]*")
+_KEY_NOUN = re.compile(
+    r"password|passwd|passphrase|secret|token|apikey|appkey|accesskey|privatekey|credential"
+)
+
+
 def _plausible_value(value: str, key: str, quoted: bool, style: str = "quoted") -> bool:
     """Whether `value`, assigned to a secret-named `key`, is a literal secret (not code/prose)."""
     if len(value) < 3 or value.startswith("[REDACTED:") or _is_template(value):
         return False
+    if _VERSION.fullmatch(value):
+        return False  # "pbkdf2-password": "1.2.1" in package.json
+    noun = _KEY_NOUN.search(key.lower().replace("_", "").replace("-", ""))
+    if noun and noun.group() in value.lower().replace("_", "").replace("-", ""):
+        return False  # test-appkey, my-super-secret-password, <your-token>: stand-ins
     lowered = value.lower()
     if lowered in _PLAIN_WORDS or lowered.strip("-_") == key.lower().strip("-_"):
         return False
@@ -527,9 +825,6 @@ def _has_digit(value: str) -> bool:
 
 # --- high entropy ------------------------------------------------------------------------------
 
-# Runs of base64/base64url characters. `=` only as padding; `.` and `:` split tokens, so
-# dotted versions, hosts and file names never form one.
-_ENTROPY_CANDIDATE = re.compile(r"[A-Za-z0-9+/_-]{20,}={0,2}")
 _HEX = re.compile(r"[0-9a-fA-F]+")
 _HEXISH = re.compile(r"[0-9a-fA-F-]+")
 # API object ids (Anthropic, OpenAI, Stripe): identifiers, not credentials.
@@ -540,23 +835,46 @@ _ID_PREFIX = re.compile(
 # What precedes a digest: sha256:..., sha512-... (SRI), h1:... (go.sum), commit abc...
 _DIGEST_CONTEXT = re.compile(
     r"(?i)(?:sha\d*|md5|h1|blake2b?|hash|digest|checksum|integrity|etag|commit|revision|rev|"
-    r"object|blob|tree|fingerprint|nonce|salt|id|uuid|@)[\"'\s:=@-]*$"
+    r"object|blob|tree|fingerprint|nonce|salt|id|uuid|ssh-\w+|nistp\d+|@|w/\W)[\"'\s:=@-]*$"
 )
 _WORDISH = re.compile(r"[A-Z]?[a-z]{2,}|[A-Z]{2,}(?![a-z])")
 
 
-def _high_entropy(text: str) -> Iterator[Found]:
-    for m in _ENTROPY_CANDIDATE.finditer(text):
-        token = m.group()
-        start, end = m.start(), m.end()
-        if start > 0 and _odd_backslashes_before(text, start):  # "\nAbc..." in JSON text
-            token, start = token[1:], start + 1
+def _high_entropy(scan: _Scan) -> Iterator[Found]:
+    text = scan.text
+    public = _public_pem_blocks(scan)
+    for start, end in scan.runs():
+        while public and public[0][1] <= start:
+            public.pop(0)
+        if public and public[0][0] <= start:
+            continue  # a certificate or public key: base64, but not secret
+        if text.startswith("=", end):  # base64 padding
+            end += 2 if text.startswith("==", end) else 1
+        if start > 0 and _odd_backslashes_before(text, start):  # "\\nAbc..." in JSON text
+            start += 1
+        token = text[start:end]
         if _looks_random(token, text, start, end):
             yield start, end, _PRIORITY_ENTROPY, "high-entropy"
 
 
+_PEM_PUBLIC = re.compile(r"-----BEGIN ((?:[A-Z0-9]+ )*(?:CERTIFICATE|PUBLIC KEY)[A-Z ]*)-----")
+
+
+def _public_pem_blocks(scan: _Scan) -> list[tuple[int, int]]:
+    blocks = []
+    for at in scan.hits("-----BEGIN "):
+        m = _PEM_PUBLIC.match(scan.text, at)
+        if m:
+            end = scan.text.find("-----END " + m.group(1), m.end(), m.end() + _PEM_MAX)
+            blocks.append((at, end if end >= 0 else m.end()))
+    return blocks
+
+
+_REPEATS = re.compile(r"(.)\1{4}")  # five of a kind: padding, gzip headers; rare when random
+
+
 def _looks_random(token: str, text: str, start: int, end: int) -> bool:
-    if not _has_digit(token) or _ID_PREFIX.match(token):
+    if not _has_digit(token) or _ID_PREFIX.match(token) or _REPEATS.search(token):
         return False
     if _HEXISH.fullmatch(token):
         return _random_hex(token, text, start, end)
@@ -571,11 +889,8 @@ def _random_base64(token: str) -> bool:
     body = token.rstrip("=")
     if len(body) < 20:
         return False
-    digits = sum(c.isdigit() for c in body)
-    upper = sum(c.isupper() for c in body)
-    lower = sum(c.islower() for c in body)
-    if digits < 2 or not upper or not lower:
-        return False
+    if body.islower() or body.isupper() or len(_DIGIT.findall(body)) < 2:
+        return False  # random base64 of this length has both cases and digits
     # Words in identifiers (ConnectionResetError2Handler, test_parse_v2_utf8_bom) cover most of
     # the token; in random text, runs of two or more letters in one case are short and rare.
     words = sum(len(w) for w in _WORDISH.findall(body))
