@@ -73,7 +73,7 @@ class ExportSettings:
 @dataclass(slots=True)
 class LLMSettings:
     model: str = field(
-        default="claude-sonnet-4-5",
+        default="claude-sonnet-4-6",
         metadata={"doc": "Claude model for the wiki and reflection (any Messages-API model)"},
     )
     base_url: str = field(
