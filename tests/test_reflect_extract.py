@@ -390,6 +390,19 @@ def test_codex_patch_paths_are_relative_to_the_session_cwd() -> None:
     ]
 
 
+def test_files_of_separate_tasks_are_not_co_edits() -> None:
+    session = (
+        _Builder().user("Fix the rounding bug in money.py.")
+        .edit("/repo/src/money.py").edit("/repo/tests/test_money.py")
+        .user("Now add a test for negative amounts.").edit("/repo/tests/test_money.py")
+        .user("Unrelated: fix the typo in the README.").edit("/repo/README.md")
+        .session()
+    )
+    lessons = _by_kind(extract_lessons(session, ROOT), "cochange")
+    assert [lesson.topic for lesson in lessons] == ["cochange:src/money.py|tests/test_money.py"]
+    assert lessons[0].evidence[0].quote == "Fix the rounding bug in money.py."
+
+
 # --- loops -----------------------------------------------------------------------------------
 
 
@@ -419,6 +432,33 @@ def test_many_edits_without_failures_or_transient_failures_are_no_loop() -> None
     assert _by_kind(extract_lessons(flaky.session(), ROOT), "loop") == []
 
 
+def test_tdd_progress_is_not_a_loop() -> None:
+    builder = _Builder()
+    for n, path in enumerate(["a.py", "b.py", "c.py"]):
+        builder.run("pytest -q", 1, f"FAILED tests/test_x.py::test_{n} - AssertionError: step {n}")
+        builder.edit(f"/repo/src/{path}")
+    builder.run("pytest -q", 0, "3 passed")
+    assert _by_kind(extract_lessons(builder.session(), ROOT), "loop") == []
+
+
+def test_the_same_error_three_times_is_a_loop_even_with_edits_between() -> None:
+    builder = _Builder()
+    for path in ["a.py", "b.py", "c.py"]:
+        builder.run("pytest -q", 1, "E   ImportError: cannot import name 'Session' from 'db'")
+        builder.edit(f"/repo/src/{path}")
+    [lesson] = _by_kind(extract_lessons(builder.session(), ROOT), "loop")
+    assert lesson.topic == "loop:pytest -q"
+    assert "cannot import name 'Session'" in lesson.text
+
+
+def test_an_edit_loop_needs_failing_checks_after_the_edits() -> None:
+    builder = _Builder().run("pytest -q", 1, "E   AssertionError: 1 != 2")
+    for _ in range(4):
+        builder.edit("/repo/src/calc.py")
+    builder.run("pytest -q", 0, "1 passed")
+    assert _by_kind(extract_lessons(builder.session(), ROOT), "loop") == []
+
+
 # --- commands: more shapes -------------------------------------------------------------------
 
 
@@ -440,6 +480,20 @@ def test_timing_wrappers_and_pagers_are_left_out_of_cited_commands() -> None:
     session = _Builder().run("cd /repo && timeout 120 npm test 2>&1 | tail -20", 0, "ok").session()
     [lesson] = _by_kind(extract_lessons(session, ROOT), "confirmed")
     assert lesson.topic == "confirmed:npm test"
+
+
+def test_help_version_and_collect_only_runs_are_not_confirmations() -> None:
+    session = (
+        _Builder().run("pytest --collect-only -q", 0, "5 tests collected")
+        .run("ruff --version", 0, "ruff 0.8.0").run("npx jest --listTests", 0, "a.test.js")
+        .session()
+    )
+    assert _by_kind(extract_lessons(session, ROOT), "confirmed") == []
+
+
+def test_a_make_target_with_nothing_to_do_is_not_a_pass() -> None:
+    lessons = _real("claude_code/43_py_make_target_typo.jsonl")
+    assert [lesson.topic for lesson in lessons] == ["confirmed:make test"]
 
 
 def test_an_autofix_run_is_not_the_lint_command_to_use() -> None:

@@ -1,4 +1,4 @@
-"""Co-change lessons: files one session had to edit together to finish its task."""
+"""Co-change lessons: files one session had to edit together to finish one task."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from pathlib import Path
 
 from repomind.reflect.extractors import shell
 from repomind.reflect.extractors.common import evidence, repo_path
+from repomind.reflect.extractors.corrections import is_follow_up
 from repomind.reflect.lesson import Lesson
-from repomind.reflect.session import Session, ToolCall, UserMessage
+from repomind.reflect.session import Session, ToolCall, ToolResult, UserMessage
 
 MAX_FILES = 8  # more is a bulk change (rename, reformat): its pairs teach nothing
 # Files no one edits by choice: lockfiles, generated and vendored output.
@@ -22,34 +23,45 @@ _DERIVED = re.compile(
 
 
 def cochange_lessons(session: Session, root: Path) -> list[Lesson]:
-    files = edited_files(session, root)
-    if not 2 <= len(files) <= MAX_FILES:
-        return []
-    quote = _task(session)
     lessons = []
-    for a, b in combinations(sorted(files), 2):
-        lessons.append(
-            Lesson(
-                kind="cochange",
-                topic=f"cochange:{a}|{b}",
-                text=f"`{a}` and `{b}` were edited together for one task: when one changes, "
-                f"check the other.",
-                files=(a, b),
-                evidence=(evidence(session, quote),),
+    for task, files in tasks(session, root):
+        if not 2 <= len(files) <= MAX_FILES:
+            continue
+        for a, b in combinations(sorted(files), 2):
+            lessons.append(
+                Lesson(
+                    kind="cochange",
+                    topic=f"cochange:{a}|{b}",
+                    text=f"`{a}` and `{b}` were edited together for one task: when one changes, "
+                    f"check the other.",
+                    files=(a, b),
+                    evidence=(evidence(session, task),),
+                )
             )
-        )
     return lessons
 
 
-def edited_files(session: Session, root: Path) -> list[str]:
-    """Repo files the session changed and kept (agent dirs, lockfiles, outputs left out).
+def tasks(session: Session, root: Path) -> list[tuple[str, list[str]]]:
+    """(the prompt that set the task, repo files changed and kept for it), task by task.
 
-    A file reverted or deleted after its last edit (`git checkout -- f`, `git restore f`,
-    `rm f`) was a wrong turn, not part of the change.
+    A new prompt starts a new task unless it follows up on the current one (a correction, "also
+    …", "now …", or it names a file the task already edited). A file reverted or deleted after
+    its last edit (`git checkout -- f`, `git restore f`, `rm f`) was a wrong turn, not part of
+    the change.
     """
-    last_edit: dict[str, int] = {}
+    results = {e.call_id: e for e in session.events if isinstance(e, ToolResult)}
+    groups: list[tuple[str, dict[str, int]]] = []
     reverted: dict[str, int] = {}
     for position, event in enumerate(session.events):
+        if isinstance(event, UserMessage):
+            if event.is_meta:
+                continue
+            current = groups[-1][1] if groups else {}
+            if not groups or not (
+                is_follow_up(event.text) or _names_any(event.text, current)
+            ):
+                groups.append((event.text, {}))
+            continue
         if not isinstance(event, ToolCall):
             continue
         if event.kind == "shell" and event.command:
@@ -60,15 +72,27 @@ def edited_files(session: Session, root: Path) -> list[str]:
             continue
         if event.kind not in ("edit", "write"):
             continue
-        result = session.result_of(event.id)
+        result = results.get(event.id)
         if result is not None and not result.ok:
             continue
+        if not groups:
+            groups.append(("", {}))
         for path in event.file_paths:
             relative = repo_path(path, session, root)
             if relative and not _DERIVED.search(relative):
-                last_edit.setdefault(relative, position)
-                last_edit[relative] = position
-    return [p for p, at in last_edit.items() if reverted.get(p, -1) < at]
+                groups[-1][1][relative] = position
+    return [
+        (task, [p for p, at in edits.items() if reverted.get(p, -1) < at])
+        for task, edits in groups
+        if edits
+    ]
+
+
+def _names_any(text: str, files: dict[str, int]) -> bool:
+    lowered = text.lower()
+    return any(
+        path.lower() in lowered or path.rsplit("/", 1)[-1].lower() in lowered for path in files
+    )
 
 
 def _reverted_paths(command: str) -> list[str]:
@@ -87,10 +111,3 @@ def _reverted_paths(command: str) -> list[str]:
             continue  # `git checkout <branch>` without `--` switches branches
         paths += [a for a in args if not a.startswith("-")]
     return paths
-
-
-def _task(session: Session) -> str:
-    for event in session.events:
-        if isinstance(event, UserMessage) and not event.is_meta:
-            return event.text
-    return ""

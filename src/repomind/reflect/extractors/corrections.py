@@ -128,6 +128,22 @@ def _rules(text: str, strict: bool) -> list[tuple[str, str]]:
     return found
 
 
+def is_follow_up(text: str) -> bool:
+    """Whether a prompt continues the task at hand (a correction, "also …", "now add …")."""
+    text = text.strip()
+    return bool(
+        _FOLLOW_UP.match(text)
+        or _OPENING_CORRECTION.match(text)
+        or any(_corrective(s) or _RULE.search(s) for s in _SENTENCE.split(text) if s)
+    )
+
+
+_FOLLOW_UP = re.compile(
+    r"^(?:(?:ok(?:ay)?|good|great|thanks|nice|perfect|cool)[,.!]?\s+)?(?:also|and|now|then|next"
+    r"|plus|additionally|same|too|but|can you also|could you also|please also|and also"
+    r"|one more|another)\b",
+    re.IGNORECASE,
+)
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 
 
@@ -253,7 +269,9 @@ _NEGATED = re.compile(
 def _same_command(cited: str, ran: str) -> bool:
     """`make test` cites `make test`; `pytest -q` cites `PYTHONPATH=src pytest -q` too."""
     wanted = shell.normalize(cited)
-    if wanted == ran:
+    if not wanted:
+        return False
+    if wanted == ran or ran.startswith(wanted + " -"):  # `poetry run pytest` → `… pytest -q`
         return True
     return ran.endswith(" " + wanted) and "=" in ran.split(" ", 1)[0]
 

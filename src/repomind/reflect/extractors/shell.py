@@ -302,7 +302,8 @@ _SELECTING = frozenset(
     {"-k", "-m", "-run", "--run", "--grep", "-t", "--testNamePattern", "-g", "--ignore",
      "--deselect", "--lf", "--last-failed", "--only-changed", "-o", "--changed", "-u",
      "--updateSnapshot", "--update-snapshots", "--snapshot-update", "--fix", "--write", "-w",
-     "--fix-only", "--unsafe-fixes", "--testPathPattern", "--filter"}
+     "--fix-only", "--unsafe-fixes", "--testPathPattern", "--filter", "--collect-only",
+     "--co", "--help", "-h", "--version", "-V", "--list", "--listTests", "--dry-run"}
 )
 _SOURCE_FILE = re.compile(
     r"\.(?:py|pyi|js|jsx|mjs|cjs|ts|tsx|go|rs|rb|java|kt|php|cs|c|cc|cpp|h|hpp|swift|vue|svelte"
