@@ -82,6 +82,15 @@ class Watched:
         assert result.code == 0, result.err
         return json.loads(result.out)
 
+    def status_file(self) -> dict:
+        try:
+            return json.loads((self.state / "watch.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    def state_is(self, state: str) -> bool:
+        return self.status_file().get("state") == state
+
     def log(self) -> str:
         path = self.state / "watch.log"
         return path.read_text(encoding="utf-8") if path.exists() else ""
@@ -92,6 +101,11 @@ class Watched:
 
     def wait_log(self, text: str, count: int = 1, timeout: float = 15.0) -> None:
         wait_for(lambda: self.log().count(text) >= count, timeout, f"{text!r} x{count} in log")
+
+
+def many_files(n: int) -> dict[str, str]:
+    source = "import os\n\n\ndef f{0}(x):\n    return os.sep * x\n"
+    return {f"pkg/m{i}.py": source.format(i) for i in range(n)}
 
 
 @pytest.fixture
@@ -157,19 +171,29 @@ def test_ignored_paths_and_own_writes_do_not_trigger_work(watched: Watched) -> N
     time.sleep(1.5)
     assert watched.log().count("tree settled") == before
 
-    # a burst of many files is one event
+    # a burst of many files is one event, and so is a branch switch touching all of them
     for i in range(200):
         repo.write(f"src/gen/mod{i}.py", f"def f{i}():\n    return {i}\n")
-    wait_for(lambda: "mod199.py" in watched.repo_map() or watched.log().count("index: ok") > 1)
+    watched.wait_log("tree settled", count=before + 1)
+    watched.wait_log("export: ok", count=2)
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.commit("generated")
+    watched.wait_log("export: ok", count=3)
+    repo.git("checkout", "-q", "main")  # removes the 200 files
+    watched.wait_log("export: ok", count=4)
     time.sleep(1.0)
-    assert watched.log().count("tree settled") <= before + 2
+    assert watched.log().count("tree settled") == before + 3
+    assert "HEAD moved" in watched.log().split("tree settled")[-1]
+    report = json.loads(repo.repomind("status", "--json").out)
+    assert report["stale"]["files"] == 0 and not report["stale"]["head_moved"]
 
 
-def test_sigterm_during_a_step_finishes_it_and_leaves_valid_memory(watched: Watched) -> None:
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_during_a_step_finishes_it_and_leaves_valid_memory(
+    watched: Watched, signum: signal.Signals
+) -> None:
     repo = watched.repo
-    source = "import os\n\n\ndef f{0}(x):\n    return os.sep * x\n"
-    files = {f"pkg/m{i}.py": source.format(i) for i in range(400)}
-    repo.commit("many files", files)
+    repo.commit("many files", many_files(400))
     env = dict(os.environ, **GIT_ENV)
     proc = subprocess.Popen(
         [sys.executable, "-m", "repomind", "watch", "-C", str(repo.root), "--settle-seconds=0.1"],
@@ -178,16 +202,8 @@ def test_sigterm_during_a_step_finishes_it_and_leaves_valid_memory(watched: Watc
         env=env,
     )
     try:
-        state = watched.state / "watch.json"
-
-        def running_index() -> bool:
-            try:
-                return json.loads(state.read_text())["state"] == "running index"
-            except (OSError, ValueError, KeyError):
-                return False
-
-        wait_for(running_index, 15, "the first index step")
-        proc.send_signal(signal.SIGTERM)
+        wait_for(lambda: watched.state_is("running index"), 15, "the first index step")
+        proc.send_signal(signum)
         _, err = proc.communicate(timeout=40)
     finally:
         if proc.poll() is None:
@@ -195,7 +211,7 @@ def test_sigterm_during_a_step_finishes_it_and_leaves_valid_memory(watched: Watc
             proc.wait()
     text = err.decode()
     assert proc.returncode == 0, text
-    assert "index: ok" in text and "stopped (SIGTERM)" in text
+    assert "index: ok" in text and f"stopped ({signum.name})" in text
     assert "export" not in text.split("index: ok")[1]  # nothing new starts after the signal
     memory = repo.root / ".repomind" / "memory"
     for path in memory.iterdir():
@@ -207,16 +223,26 @@ def test_sigterm_during_a_step_finishes_it_and_leaves_valid_memory(watched: Watc
     assert check.code == 0 and json.loads(check.out)["parsed"] == 0  # the step had completed
 
 
-def test_kill_9_leaves_no_orphans_and_a_new_start_works(watched: Watched) -> None:
+def test_kill_9_mid_step_leaves_no_orphans_and_a_new_start_works(watched: Watched) -> None:
     repo = watched.repo
+    repo.commit("many files", many_files(400))
     pid = watched.start()
-    watched.wait_log("export: ok")
+    wait_for(lambda: watched.state_is("running index"), 15, "the first index step")
+    step = watched.status_file()["child_pid"]
+    assert alive(step)
     os.kill(pid, signal.SIGKILL)
     wait_for(lambda: not alive(pid), 5, "the watcher to die")
+    wait_for(lambda: processes_of(repo.root) == [], 10, "its step to die with it")
     assert watched.status()["running"] is False
-    wait_for(lambda: processes_of(repo.root) == [], 5, "no orphaned steps")
-    new_pid = watched.start()
+    assert not list((repo.root / ".repomind" / "memory").glob("*.tmp"))
+
+    new_pid = watched.start()  # the lock died with the process: no stale-lock refusal
     assert new_pid != pid and watched.status()["running"]
+    watched.wait_log("export: ok")
+    for path in (repo.root / ".repomind" / "memory").iterdir():
+        assert path.suffix == ".md" and path.read_text().startswith("---\n"), path.name
+    check = repo.repomind("index", "--json")
+    assert check.code == 0 and json.loads(check.out)["parsed"] == 0  # the new watcher did it
 
 
 def test_survives_folders_deleted_and_recreated(watched: Watched) -> None:

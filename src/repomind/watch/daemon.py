@@ -343,15 +343,18 @@ class Watcher:
     def _write_status(self) -> None:
         from repomind.fsutil import write_text_atomic
 
-        if not self._ensure_lock():
-            return
+        if not self._repo_present() or not self._ensure_lock():
+            return  # never recreate a deleted repository's folders
         self.layout.state.mkdir(parents=True, exist_ok=True)
         path = self.layout.state / STATUS_NAME
         write_text_atomic(path, json.dumps(self.status, indent=1, sort_keys=True) + "\n")
 
+    def _repo_present(self) -> bool:
+        return (self.root / ".git").exists()
+
     def _ensure_lock(self) -> bool:
         """Hold the lock again if its file was deleted; False when another watcher took it."""
-        if self.lock.intact():
+        if self.lock.intact() or not self._repo_present():
             return True
         self._reopen_log()
         if self.lock.acquire():
@@ -364,7 +367,7 @@ class Watcher:
 
     def _rotate_log(self) -> None:
         """Keep the log under LOG_ROTATE_BYTES: the previous part moves to watch.log.1."""
-        if self.log_file is None:
+        if self.log_file is None or not self._repo_present():
             return
         try:
             if self.log_file.stat().st_size <= LOG_ROTATE_BYTES:
@@ -375,7 +378,9 @@ class Watcher:
         _redirect_output(self.log_file)
 
     def _reopen_log(self) -> None:
-        if self.log_file is not None and not self.log_file.exists():
+        if self.log_file is None or not self._repo_present():
+            return
+        if not self.log_file.exists():
             _redirect_output(self.log_file)
             log.warning("log file was deleted; reopened")
 
@@ -405,7 +410,7 @@ class Watcher:
                 health, self.activity.health = self.activity.health, False
             if health:  # let a folder removal finish before repairing what it took
                 next_health = min(next_health, now + HEALTH_DELAY_SECONDS)
-            if now >= next_health or self.root_missing:
+            if now >= next_health or self.root_missing or not self._repo_present():
                 self._check_health()
                 next_health = now + HEALTH_SECONDS
                 if self.root_missing:
@@ -556,6 +561,7 @@ class Watcher:
                     self.tree = None
             self.root_missing = True
             return
+        self._reopen_log()
         if self.root_missing:
             log.info("the repository folder is back")
             self.root_missing = False
