@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -155,9 +156,13 @@ def test_memory_reaches_the_model_through_claude_code(
     )
     assert "changed together with `src/shop/models.py`" in bodies[edit_index]
     assert not any("changed together with" in b for b in bodies[:edit_index])
-    # (c) SessionEnd queued the real transcript for reflection
-    queue = (repo.root / ".repomind" / "state" / "reflect-queue.jsonl").read_text().splitlines()
-    entries = [json.loads(line) for line in queue]
-    assert any(e["event"] == "SessionEnd" for e in entries)
-    transcript = Path(next(e["transcript_path"] for e in entries if e["event"] == "SessionEnd"))
+    # (c) SessionEnd queued the real transcript and a background `repomind reflect` read it
+    state = repo.root / ".repomind" / "state"
+    cursor = state / "reflect-cursor.json"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (
+        cursor.exists() and not (state / "reflect-queue.jsonl").exists()
+    ):
+        time.sleep(0.2)
+    (transcript,) = [Path(p) for p in json.loads(cursor.read_text())]
     assert transcript.is_file() and transcript.is_relative_to(home / ".claude" / "projects")

@@ -121,7 +121,8 @@ def test_session_end_enqueues_the_transcript_for_reflection(repo: GitRepo) -> No
         "cwd": str(repo.root),
         "reason": "other",
     }
-    result = repo.repomind("context", stdin=json.dumps(payload))
+    quiet = {"REPOMIND_REFLECT_ON_SESSION_END": "false"}  # no background reflect to drain it
+    result = repo.repomind("context", stdin=json.dumps(payload), env=quiet)
     assert (result.code, result.out) == (0, "")
     queue = (repo.root / ".repomind" / "state" / "reflect-queue.jsonl").read_text()
     assert json.loads(queue) == {

@@ -205,12 +205,36 @@ def test_queued_sessions_are_drained(shop: GitRepo, tmp_path: Path):
         "cwd": str(shop.root),
         "transcript_path": str(transcript),
     }
-    assert shop.repomind("context", stdin=json.dumps(payload)).code == 0
+    quiet = {"REPOMIND_REFLECT_ON_SESSION_END": "false"}
+    assert shop.repomind("context", stdin=json.dumps(payload), env=quiet).code == 0
     queue = shop.root / ".repomind" / "state" / "reflect-queue.jsonl"
     assert queue.exists()
     assert shop.repomind("reflect").code == 0
     assert "never unittest" in lessons_text(shop)
     assert not queue.exists()
+
+
+def test_session_end_hook_reflects_in_the_background(shop: GitRepo, tmp_path: Path):
+    import time
+
+    transcript = tmp_path / "ended.jsonl"
+    text = (CLAUDE / "03_user_corrects_test_command.jsonl").read_text(encoding="utf-8")
+    transcript.write_text(text.replace(RECORDED[CLAUDE], str(shop.root)), encoding="utf-8")
+    payload = {
+        "hook_event_name": "SessionEnd",
+        "session_id": "abc",
+        "cwd": str(shop.root),
+        "transcript_path": str(transcript),
+    }
+    started = time.monotonic()
+    result = shop.repomind("context", stdin=json.dumps(payload))
+    assert result.code == 0 and result.out == ""
+    assert time.monotonic() - started < 1.5  # SessionEnd's budget: the hook only starts it
+    lessons = shop.root / ".repomind" / "memory" / "lessons.md"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not lessons.exists():
+        time.sleep(0.1)
+    assert "never unittest" in lessons_text(shop)
 
 
 def test_planted_secrets_never_reach_memory_or_rule_files(shop: GitRepo):

@@ -102,6 +102,10 @@ class LLMSettings:
 
 @dataclass(slots=True)
 class ReflectSettings:
+    on_session_end: bool = field(
+        default=True,
+        metadata={"doc": "reflect in the background when an agent session ends (hook)"},
+    )
     use_llm: bool = field(
         default=True, metadata={"doc": "ask Claude for lessons when a key or base_url is set"}
     )

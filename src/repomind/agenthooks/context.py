@@ -67,7 +67,10 @@ def respond(raw: str) -> str | None:
     cwd = raw_cwd if isinstance(raw_cwd, str) else os.getcwd()
     if event in END_EVENTS:
         with contextlib.suppress(RepomindError, OSError):
-            enqueue_session(Layout(find_root(Path(cwd))), event, payload)
+            layout = Layout(find_root(Path(cwd)))
+            enqueue_session(layout, event, payload)
+            if event == "SessionEnd":
+                reflect_in_background(layout)
         return None
     try:
         layout = Layout(find_root(Path(cwd)))
@@ -301,6 +304,29 @@ class _SessionState:
 
         data = {"touched": sorted(self.touched), "reminded": sorted(self.reminded)}
         write_text_atomic(self.path, json.dumps(data, indent=1) + "\n")
+
+
+def reflect_in_background(layout: Any) -> None:
+    """Start `repomind reflect` detached (the hook returns at once); its output goes to
+    .repomind/state/reflect.log. Off when `reflect.on_session_end` is false."""
+    import subprocess
+
+    from repomind.config import load_config
+
+    if not load_config(layout.config).reflect.on_session_end:
+        return
+    log = open(layout.state / "reflect.log", "ab")  # noqa: SIM115 - handed to the child
+    try:
+        subprocess.Popen(
+            [sys.executable, "-m", "repomind", "reflect", "--quiet", "--repo", str(layout.root)],
+            cwd=layout.root,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
+        )
+    finally:
+        log.close()
 
 
 def enqueue_session(layout: Any, event: str, payload: dict[str, Any]) -> None:
