@@ -85,6 +85,17 @@ from app.web.routes import ROUTES
 def main():
     """Print the routes."""
     print(ROUTES)
+
+
+def usage() -> str:
+    """How to call the command line."""
+    return "usage: shop-admin [routes|export|report]"
+
+
+def dispatch(argv):
+    if not argv:
+        return usage()
+    return main()
 '''
 EXPORT = '''"""Export carts to CSV."""
 from app.core.store import load_cart
@@ -199,6 +210,14 @@ def test_skeleton_plans_areas_overview_and_index(shop: GitRepo) -> None:
     assert "[Overview](overview.md)" in index and "[tools](tools.md)" in index
     overview = pages["overview.md"].decode()
     assert "A tiny web shop used to test the wiki." in overview
+    status = json.loads(shop.repomind("status", "--json").out)["wiki"]
+    assert status == {
+        "pages": 4,
+        "prose": 0,
+        "skeleton": 4,
+        "readonly": 0,
+        "batch_pending": None,
+    }
 
 
 def test_every_diagram_is_valid_mermaid(shop: GitRepo) -> None:

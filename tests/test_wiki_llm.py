@@ -12,17 +12,18 @@ import pytest
 
 from conftest import GitRepo, run_cli
 from fake_messages import FakeMessages, count_tokens
-from repomind.config import load_config
+from repomind.config import LLMSettings, load_config
 from repomind.layout import Layout
 from repomind.llm import open_llm
 from repomind.llm.tokens import estimate_request
+from repomind.status import collect_status
 from repomind.store import Store
 from repomind.wiki.mermaid import check_flowchart, diagrams_in
 from repomind.wiki.page import read_page
 from repomind.wiki.run import WikiReport, run_wiki
 from test_wiki import _shop
 
-MODEL = "claude-sonnet-4-5"
+MODEL = LLMSettings().model
 AREAS = ("app-core.md", "app-web.md", "tools.md")
 
 
@@ -177,6 +178,8 @@ def test_batch_is_submitted_then_collected_on_a_later_run(shop: Path) -> None:
         for name in AREAS:  # skeletons meanwhile
             page = read_page(shop / ".repomind/wiki" / name)
             assert page is not None and page.generator == "skeleton"
+        status = collect_status(Layout(shop)).wiki
+        assert status["batch_pending"] == submitted.batch_submitted and status["skeleton"] == 4
         waiting = wiki(shop, env)
         assert waiting.batch_pending == submitted.batch_submitted and waiting.calls == 0
         assert any("still processing" in m for m in waiting.messages)

@@ -28,6 +28,7 @@ class StatusReport:
     spend: dict[str, Any] = field(default_factory=dict)  # LLM spend vs budgets (repomind.llm)
     lessons: dict[str, int] = field(default_factory=dict)  # lessons.md counts (repomind reflect)
     watch: dict[str, Any] = field(default_factory=dict)  # the background watcher (repomind watch)
+    wiki: dict[str, Any] = field(default_factory=dict)  # .repomind/wiki pages (repomind wiki)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -58,6 +59,7 @@ def collect_status(layout: Layout) -> StatusReport:
         spend=_spend(layout),
         lessons=_lessons(layout),
         watch=_watch(layout),
+        wiki=_wiki(layout),
     )
     if not layout.index_db.exists():
         return report
@@ -228,3 +230,18 @@ def watch_rows(data: dict[str, Any]) -> list[tuple[str, str]]:
     if not watch:
         return []
     return [("watch", WatchStatus(**watch).describe())]
+
+
+def _wiki(layout: Layout) -> dict[str, Any]:
+    """Wiki pages by generator, and whether a batch of pages is waiting to be collected."""
+    from repomind.wiki.run import wiki_summary
+
+    return wiki_summary(layout)
+
+
+def wiki_rows(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """The `wiki` line of `repomind status` (text output)."""
+    from repomind.wiki.report import describe_wiki
+
+    wiki = data.get("wiki")
+    return [("wiki", describe_wiki(wiki))] if wiki else []

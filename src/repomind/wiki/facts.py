@@ -14,7 +14,7 @@ from pathlib import Path
 
 from repomind.config import MemorySettings
 from repomind.store import Store
-from repomind.wiki.plan import Area, Plan
+from repomind.wiki.plan import Area, Plan, dependency_edges
 
 TOP_SYMBOLS = 40
 LINK_EXAMPLES = 3
@@ -115,7 +115,7 @@ def collect_facts(
     for row in store.symbols_of(wanted):
         symbols_by_file[row.path].append(row)
     importance = _symbol_importance(store, symbols_by_file)
-    edges = _edges(store, wanted)
+    edges = dependency_edges(store, wanted)
     history = store.file_history()
     lessons = _lesson_lines(lessons_text)
     out: dict[str, AreaFacts] = {}
@@ -156,23 +156,6 @@ def collect_facts(
         top,
         readme,
     )
-
-
-def _edges(store: Store, paths: list[str]) -> list[tuple[str, str, float]]:
-    """(src, dst, weight) between wiki files: import edges when the repository has any (a
-    shared method name is weaker evidence than an import), else every edge."""
-    members = set(paths)
-    detail: dict[tuple[str, str], tuple[float, int]] = {}
-    for path in paths:
-        for src, dst, weight, imports in store.edges_detail(path):
-            if src == path and dst in members:
-                detail[(src, dst)] = (weight, imports)
-    with_imports = any(imports for _, imports in detail.values())
-    return [
-        (src, dst, weight)
-        for (src, dst), (weight, imports) in sorted(detail.items())
-        if imports or not with_imports
-    ]
 
 
 def _first(docs: dict[str, str], path: str) -> str:

@@ -18,6 +18,7 @@ from repomind.store import Store
 
 MAX_AREA_FILES = 24  # a bigger directory is split (sub-directories, then communities)
 MIN_AREA_FILES = 3  # a smaller group is folded into its best-connected neighbour
+MIN_AREA_LINES = 20  # ...and so is one with less code than this (fixtures, empty packages)
 RESERVED_SLUGS = frozenset({"overview", "index"})
 
 
@@ -61,14 +62,32 @@ def plan_areas(store: Store, max_pages: int) -> Plan:
         return Plan(())
     pages = max(1, max_pages)
     limit = max(MAX_AREA_FILES, math.ceil(len(files) / pages))
-    edges = _undirected(store.edges(), set(files))
+    edges = _undirected(dependency_edges(store, files), set(files))
     rank = store.rank()
-    groups = _split("", files, limit, edges, rank)
-    groups = _fold_tiny(groups, edges)
+    lines = {p: r.lines for p, r in store.files().items()}
+    groups = _split("", files, limit, edges, rank, lines)
+    groups = _fold_tiny(groups, edges, lines)
     while len(groups) > pages:
         smallest = min(groups, key=lambda g: (len(g.files), g.directory, g.theme))
         groups = _merge_into_neighbour(groups, smallest, edges)
     return Plan(_name(groups, rank))
+
+
+def dependency_edges(store: Store, paths: list[str]) -> list[tuple[str, str, float]]:
+    """(src, dst, weight) between wiki files: import edges when the repository has any (a
+    shared method name is weaker evidence than an import), else every edge."""
+    members = set(paths)
+    detail: dict[tuple[str, str], tuple[float, int]] = {}
+    for path in paths:
+        for src, dst, weight, imports in store.edges_detail(path):
+            if src == path and dst in members:
+                detail[(src, dst)] = (weight, imports)
+    with_imports = any(imports for _, imports in detail.values())
+    return [
+        (src, dst, weight)
+        for (src, dst), (weight, imports) in sorted(detail.items())
+        if imports or not with_imports
+    ]
 
 
 def _parent(path: str) -> str:
@@ -92,6 +111,7 @@ def _split(
     limit: int,
     edges: dict[tuple[str, str], float],
     rank: dict[str, float],
+    lines: dict[str, int],
 ) -> list[_Group]:
     prefix = f"{directory}/" if directory else ""
     direct = [f for f in files if _parent(f) == directory]
@@ -99,19 +119,19 @@ def _split(
     for f in files:
         if _parent(f) != directory:
             below[prefix + f[len(prefix) :].split("/")[0]].append(f)
-    packages = sum(1 for sub in below.values() if len(sub) >= MIN_AREA_FILES)
+    packages = sum(1 for sub in below.values() if _substantial(sub, lines))
     if len(files) <= limit and packages < 2:
         if not direct and len(below) == 1:  # a wrapper directory (src/): look inside
             (sub,) = below
-            return _split(sub, files, limit, edges, rank)
+            return _split(sub, files, limit, edges, rank, lines)
         return [_Group(directory, files)]  # small enough, and not several packages
     if not below:
         return _communities(directory, files, edges, rank)
     groups: list[_Group] = []
     for sub in sorted(below):
-        groups += _split(sub, below[sub], limit, edges, rank)
-    tiny = [g for g in groups if len(g.files) < MIN_AREA_FILES]
-    rest = [g for g in groups if len(g.files) >= MIN_AREA_FILES]
+        groups += _split(sub, below[sub], limit, edges, rank, lines)
+    tiny = [g for g in groups if not _substantial(g.files, lines)]
+    rest = [g for g in groups if _substantial(g.files, lines)]
     # The directory's own files and its tiny sub-directories make one area together.
     own = sorted(direct + [f for g in tiny for f in g.files])
     if own:
@@ -157,9 +177,18 @@ def _weight(edges: dict[tuple[str, str], float], a: str, b: str) -> float:
     return edges.get((a, b) if a < b else (b, a), 0.0)
 
 
-def _fold_tiny(groups: list[_Group], edges: dict[tuple[str, str], float]) -> list[_Group]:
+def _substantial(files: list[str], lines: dict[str, int]) -> bool:
+    """Enough files and enough code for a page of its own."""
+    if len(files) < MIN_AREA_FILES:
+        return False
+    return sum(lines.get(f, 0) for f in files) >= MIN_AREA_LINES
+
+
+def _fold_tiny(
+    groups: list[_Group], edges: dict[tuple[str, str], float], lines: dict[str, int]
+) -> list[_Group]:
     while len(groups) > 1:
-        tiny = [g for g in groups if len(g.files) < MIN_AREA_FILES]
+        tiny = [g for g in groups if not _substantial(g.files, lines)]
         if not tiny:
             break
         smallest = min(tiny, key=lambda g: (len(g.files), g.directory, g.theme))

@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from repomind.wiki.run import WikiReport
+
+
+def describe_wiki(summary: dict[str, Any]) -> str:
+    """One line for `repomind status`: pages, how many are prose, a batch waiting."""
+    text = (
+        f"{summary['pages']} pages ({summary['prose']} prose, {summary['skeleton']} skeleton"
+        + (f", {summary['readonly']} read-only" if summary.get("readonly") else "")
+        + ")"
+    )
+    if summary.get("batch_pending"):
+        text += f"; batch {summary['batch_pending']} waiting (`repomind wiki` collects it)"
+    return text
 
 
 def render_report(report: WikiReport, *, dry_run: bool) -> str:

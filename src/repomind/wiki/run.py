@@ -378,6 +378,11 @@ def _skeleton_fallback(
     (stale prose is kept rather than replaced by less)."""
     state = pages.read_page(wiki_dir / job.name)
     if state is not None and state.body and state.generator != pages.SKELETON:
+        if job.reason.startswith("sources changed") and not report.messages:
+            report.messages.append(
+                f"{job.name} and maybe others: sources changed, but the prose stays until "
+                "an LLM can rewrite it (API key or budget)"
+            )
         return
     if job.kind == "overview":
         descriptions = _descriptions(wiki_dir, repo)
@@ -665,3 +670,21 @@ def _collect(
     _batch_path(layout).unlink(missing_ok=True)
     report.batch_collected = batch_id
     return set()
+
+
+def wiki_summary(layout: Layout) -> dict[str, Any]:
+    """For `repomind status`: pages by kind of writer, read-only ones, a batch waiting."""
+    if not layout.wiki.is_dir():
+        return {}
+    counts = {"pages": 0, "prose": 0, "skeleton": 0, "readonly": 0}
+    for path in sorted(layout.wiki.glob("*.md")):
+        if path.name == f"{INDEX}.md":
+            continue
+        state = pages.read_page(path)
+        if state is None or not state.generator:
+            continue
+        counts["pages"] += 1
+        counts["skeleton" if state.generator == pages.SKELETON else "prose"] += 1
+        counts["readonly"] += state.readonly
+    pending = _load_batch(layout)
+    return {**counts, "batch_pending": pending["batch_id"] if pending else None}

@@ -171,7 +171,7 @@ def query_wiki(layout: Layout, text: str, limit: int = 3) -> list[WikiHit]:
 
 def pages_for_files(layout: Layout, paths: list[str], limit: int = 1) -> list[WikiHit]:
     """Area pages written from the given files (most of them first): a strong pointer."""
-    data = load_index(layout)
+    data = load_index(layout, write=True)  # rebuilt once after a pull or an edit, not per prompt
     if not data or not paths:
         return []
     wanted = set(paths)
