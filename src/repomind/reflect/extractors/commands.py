@@ -67,24 +67,37 @@ def command_lessons(session: Session, root: Path) -> list[Lesson]:
 
 
 def confirmed_lessons(session: Session, root: Path) -> list[Lesson]:
-    """Whole-suite test/lint/format/typecheck/build commands that ran and passed."""
-    lessons: dict[str, Lesson] = {}
+    """Whole-suite test/lint/format/typecheck/build commands that ran and passed.
+
+    Variants that differ only in debugging flags (`pytest -x -q`, `pytest -q`) are one command;
+    the one with the fewest such flags is cited.
+    """
+    chosen: dict[str, Run] = {}
     for run in runs(session, root):
         if not run.ok or run.purpose not in CONFIRMABLE or not run.normal:
             continue
         if shell.is_targeted(run.command) or len(run.normal) > 120:
             continue
-        topic = f"confirmed:{run.normal}"
-        if topic in lessons:
-            continue
-        lessons[topic] = Lesson(
-            kind="confirmed",
-            topic=topic,
-            text=f"{_VERB[run.purpose]} `{run.normal}`.",
-            commands=(run.normal,),
-            evidence=(evidence(session, _success_line(run.output) or run.normal),),
+        key = shell.without_debug_flags(run.normal)
+        known = chosen.get(key)
+        if known is None or _debug_flags(run) < _debug_flags(known):
+            chosen[key] = run
+    lessons = []
+    for run in chosen.values():
+        lessons.append(
+            Lesson(
+                kind="confirmed",
+                topic=f"confirmed:{run.normal}",
+                text=f"{_VERB[run.purpose or 'test']} `{run.normal}`.",
+                commands=(run.normal,),
+                evidence=(evidence(session, _success_line(run.output) or run.normal),),
+            )
         )
-    return list(lessons.values())
+    return lessons
+
+
+def _debug_flags(run: Run) -> int:
+    return len(shell.tokens(run.normal)) - len(shell.tokens(shell.without_debug_flags(run.normal)))
 
 
 def _command_was_the_problem(failed: Run, worked: Run, edits: list[int]) -> bool:

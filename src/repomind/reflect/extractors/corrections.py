@@ -173,15 +173,30 @@ def _rule_sentences(text: str, strict: bool) -> str:
     text = "\n".join(ln for ln in _FENCE.sub("\n", text).splitlines() if not _PASTED.search(ln))
     sentences = [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
     usable = [s for s in sentences if _usable(s) and not _suspicious(s)]
-    kept = []
+    kept: list[str] = []
     for sentence in usable:
         durable = bool(_RULE.search(sentence))
         if durable or (not strict and _corrective(sentence)):
             kept.append(sentence)
+        elif kept and kept[-1] == _previous(usable, sentence) and _CONTINUATION.match(sentence):
+            kept.append(sentence)  # "Stop editing gen/. Change the spec and regenerate."
     if not strict and _OPENING_CORRECTION.match(text) and len(sentences) <= 3:
         kept = usable  # a short "No, …" / "Wrong file — …" message is a correction as a whole
     result = _capitalised(_LEADING_FILLER.sub("", " ".join(kept)))
     return result if len(_key_words(result)) >= 2 else ""
+
+
+def _previous(sentences: list[str], sentence: str) -> str | None:
+    at = sentences.index(sentence)
+    return sentences[at - 1] if at else None
+
+
+# An imperative that spells out what to do instead, right after a correction.
+_CONTINUATION = re.compile(
+    r"^(?:use|change|edit|put|call|run|move|keep|write|regenerate|import|update|modify|prefer"
+    r"|go through|do it|fix it in|rely on|read|ask)\b",
+    re.IGNORECASE,
+)
 
 
 def _usable(sentence: str) -> bool:

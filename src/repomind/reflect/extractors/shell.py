@@ -300,8 +300,8 @@ def _tool_args(argv: tuple[str, ...]) -> tuple[str, ...]:
 # Flags that run part of a suite, or change files instead of checking them.
 _SELECTING = frozenset(
     {"-k", "-m", "-run", "--run", "--grep", "-t", "--testNamePattern", "-g", "--ignore",
-     "--deselect", "--lf", "--last-failed", "--only-changed", "-o", "--changed", "-u",
-     "--updateSnapshot", "--update-snapshots", "--snapshot-update", "--fix", "--write", "-w",
+     "--deselect", "--lf", "--last-failed", "--only-changed", "--changed", "-u",
+     "--updateSnapshot", "--update-snapshots", "--snapshot-update", "--fix", "--write",
      "--fix-only", "--unsafe-fixes", "--testPathPattern", "--filter", "--collect-only",
      "--co", "--help", "-h", "--version", "-V", "--list", "--listTests", "--dry-run"}
 )
@@ -313,6 +313,18 @@ _SOURCE_FILE = re.compile(
 
 def _is_source_file(arg: str) -> bool:
     return bool(_SOURCE_FILE.search(arg))
+
+
+# Flags that change how much a run prints or when it stops, not what it checks.
+_DEBUG_FLAGS = re.compile(
+    r"^(?:-x|--exitfirst|-v+|--verbose|-s|--capture=no|--tb=\S+|--no-header|-r[fEsxXpPaAwN]+"
+    r"|--maxfail=\d+|--color=\S+|--durations=\d+|--bail|--no-cache|-count=1|--failfast)$"
+)
+
+
+def without_debug_flags(command: str) -> str:
+    """`pytest -x -q --tb=short` → `pytest -q`: the same check, minus how it reports."""
+    return " ".join(t for t in command.split(" ") if not _DEBUG_FLAGS.match(t))
 
 
 def edit_distance(a: str, b: str, limit: int = 3) -> int:
