@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass
@@ -194,25 +195,38 @@ def evidence(session: Session, quote: str) -> Evidence:
 def repo_path(path: str, session: Session, root: Path) -> str | None:
     """`path` relative to `root` with forward slashes; None outside the repo or in agent dirs.
 
-    The root itself is "" (falsy, like None, where a file is wanted).
+    Relative paths are taken from the session's cwd. The root itself is "" (falsy, like None,
+    where a file is wanted). A root reached through a symlink (/tmp → /private/tmp) still counts.
     """
     if not path:
         return None
-    candidate = Path(path)
-    if not candidate.is_absolute():
-        candidate = Path(session.cwd or str(root)) / candidate
-    absolute = os.path.normpath(str(candidate))
-    base = os.path.normpath(str(root))
+    return _relative(path, session.cwd or str(root), str(root))
+
+
+@functools.lru_cache(maxsize=8192)
+def _relative(path: str, cwd: str, root: str) -> str | None:
+    candidate = path if os.path.isabs(path) else os.path.join(cwd, path)
+    absolute = os.path.normpath(candidate)
+    relative = _inside(absolute, os.path.normpath(root))
+    if relative is None:
+        real_root = os.path.realpath(root)
+        relative = _inside(os.path.realpath(absolute), real_root)
+    if relative is None:
+        return None
+    if relative == ".":
+        return ""
+    if (relative + "/").startswith(_PRIVATE_DIRS):
+        return None
+    return relative
+
+
+def _inside(absolute: str, base: str) -> str | None:
     try:
         relative = os.path.relpath(absolute, base)
     except ValueError:  # another drive
         return None
     relative = PurePosixPath(*Path(relative).parts).as_posix()
-    if relative == ".":
-        return ""
-    if relative.startswith("../") or relative == "..":
-        return None
-    if (relative + "/").startswith(_PRIVATE_DIRS) or relative.startswith(_PRIVATE_DIRS):
+    if relative == ".." or relative.startswith("../"):
         return None
     return relative
 

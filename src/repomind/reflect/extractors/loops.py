@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from pathlib import Path
 
 from repomind.reflect.extractors.common import Run, evidence, repo_path, runs, telling_line
@@ -48,6 +49,8 @@ def _edit_loops(
 ) -> list[Lesson]:
     failed = _failed_checks(all_runs)
     checks = [r for r in all_runs if r.finished and r.purpose]
+    check_positions = [r.position for r in checks]
+    failed_positions = {r.position for r in failed}
     lessons = []
     for path in sorted({p for _, p in edits}):
         positions = [at for at, p in edits if p == path]
@@ -56,8 +59,9 @@ def _edit_loops(
         # A round: an edit of the file, then the next check run after it failed.
         failing_rounds = []
         for at in positions:
-            after = next((r for r in checks if r.position > at), None)
-            if after is not None and not after.ok and after in failed:
+            index = bisect.bisect_right(check_positions, at)
+            after = checks[index] if index < len(checks) else None
+            if after is not None and after.position in failed_positions:
                 failing_rounds.append(after)
         if len({r.position for r in failing_rounds}) < FAILED_ROUNDS_FOR_LOOP:
             continue  # many edits with checks passing between them is just a big change

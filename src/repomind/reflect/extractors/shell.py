@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import shlex
 from collections.abc import Callable
@@ -117,12 +118,18 @@ def split_segments(command: str) -> list[str]:
 
 
 def tokens(segment: str) -> list[str]:
+    return list(_tokens(segment))
+
+
+@functools.lru_cache(maxsize=4096)
+def _tokens(segment: str) -> tuple[str, ...]:
     try:
-        return shlex.split(segment, comments=True)
+        return tuple(shlex.split(segment, comments=True))
     except ValueError:
-        return segment.split()
+        return tuple(segment.split())
 
 
+@functools.lru_cache(maxsize=4096)
 def core(segment: str) -> Core:
     """The env assignments and real argv of one segment (wrappers and runners peeled off)."""
     words = tokens(_NOISE_SUFFIX.sub("", segment).split("|")[0])
@@ -149,6 +156,7 @@ def core(segment: str) -> Core:
     return Core(tuple(env), tuple(words))
 
 
+@functools.lru_cache(maxsize=4096)
 def purpose(command: str) -> Purpose | None:
     """What a command line is for: the purpose of its last segment that has one."""
     found: Purpose | None = None
@@ -271,6 +279,7 @@ def normalize(command: str, place: Callable[[str], str | None] | None = None) ->
     return " && ".join(s for s in segments if s)
 
 
+@functools.lru_cache(maxsize=4096)
 def is_targeted(command: str) -> bool:
     """Whether a command runs only some tests or files (`pytest tests/test_x.py::t`, `-k x`),
     or changes files rather than checking them (`--fix`, `-u`)."""
