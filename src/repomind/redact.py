@@ -15,6 +15,7 @@ imported on the first call, never at module import.
 
 from __future__ import annotations
 
+import base64
 import math
 import re
 import string
@@ -574,7 +575,7 @@ def _url_detector() -> Detector:
             has_at = text.find("@", at, hi) >= 0
             if has_at:
                 m = _URL_PASSWORD.match(text, at, hi)
-                if m and not _is_template(m.group(1)) and not m.group(1).isdigit():
+                if m and _literal_credential(m.group(1)):
                     yield m.start(1), m.end(1), _PRIORITY_PASSWORD, "password"
             for kind, host, pattern, group in url_rules:
                 if host is None and not has_at:
@@ -610,7 +611,11 @@ def _auth_headers(scan: _Scan) -> Iterator[Found]:
         if not m:
             continue
         token = m.group(1)
-        if len(token) >= 8 and not _is_template(token) and (_has_digit(token) or len(token) >= 20):
+        if (
+            len(token) >= 8
+            and _literal_credential(token)
+            and (_has_digit(token) or len(token) >= 20)
+        ):
             yield m.start(1), m.end(1), _PRIORITY_GENERIC, "bearer-token"
     for at in scan.hits("authorization"):
         if at > 0 and (text[at - 1].isalnum() or text[at - 1] == "_"):
@@ -619,10 +624,28 @@ def _auth_headers(scan: _Scan) -> Iterator[Found]:
         if not m:
             continue
         token = m.group(2)
-        if len(token) < 8 or _is_template(token) or (not m.group(1) and not _has_digit(token)):
+        if len(token) < 8 or not _literal_credential(token):
+            continue
+        if not m.group(1) and not _has_digit(token):
             continue
         kind = "bearer-token" if (m.group(1) or "").lower() == "bearer" else "authorization"
         yield m.start(2), m.end(2), _PRIORITY_GENERIC, kind
+
+
+def _literal_credential(value: str) -> bool:
+    """Not a stand-in: ${PASS}, <token>, "password", "testtoken", "user:pass", 5432 (a port)."""
+    if _is_template(value) or value.isdigit() or "$" in value or value.startswith("//"):
+        return False
+    squashed = value.lower().replace("_", "").replace("-", "")
+    if squashed in _PLAIN_WORDS or squashed == "pass" or _KEY_NOUN.search(squashed):
+        return False
+    return not _WORDS_ONLY.fullmatch(value) or _basic_credentials(value)
+
+
+def _basic_credentials(value: str) -> bool:
+    """Whether `value` is the base64 of "user:password" (an Authorization: Basic header)."""
+    decoded = _base64_text(value)
+    return decoded is not None and ":" in decoded
 
 
 _CURL_USER = re.compile(r"(?:-u|--user)[ \t]+\\?[\"']?[^\s:\"'\\]+:([^\s\"'\\@]+)")
@@ -636,7 +659,7 @@ def _curl_user(scan: _Scan) -> Iterator[Found]:
         if at > 0 and (text[at - 1].isalnum() or text[at - 1] in "-_"):
             continue
         m = _CURL_USER.match(text, at)
-        if m and not _is_template(m.group(1)):
+        if m and _literal_credential(m.group(1)):
             yield m.start(1), m.end(1), _PRIORITY_PASSWORD, "password"
 
 
@@ -664,7 +687,8 @@ _PLAIN_WORDS = frozenset(
     """null none nil true false undefined required optional str string bytes int bool any
     object number text secret secrets password passwd token tokens key apikey api_key env empty
     redacted hidden masked omitted dummy example placeholder your_token your_password
-    your_api_key your-api-key unset default auto none_ char varchar""".split()
+    your_api_key your-api-key unset default auto none_ char varchar yes no on off enabled
+    disabled""".split()
 )
 
 
@@ -691,8 +715,8 @@ def _secret_key_pattern() -> re.Pattern[str]:
 def _secret_key_kind(key: str) -> str | None:
     """ "password" or "secret" when `key` names a secret (DB_PASSWORD, apiKey, x-auth-token)."""
     key = key.strip("-")
-    if not _secret_key_pattern().fullmatch(key):
-        return None
+    if not _secret_key_pattern().fullmatch(key) or key.lower().startswith("public"):
+        return None  # publicKeyToken, public_key: published on purpose
     lowered = key.lower()
     return (
         "password"
@@ -733,6 +757,10 @@ def _assignments(scan: _Scan) -> Iterator[Found]:
             continue
         value_start = op.end()
         quote = op.group("vq")
+        if quote and not op.group("kq") and not op.group("sp2") and text.endswith(quote, 0, start):
+            continue  # '--password=' . $value: the quote closes the string holding the key
+        if quote == "`" or text.endswith("case ", 0, start):
+            continue  # `pwd` (a command), `case FOO_AUTH:` (a label)
         if quote:
             close = text.find(quote, value_start, value_start + 2048)
             line_end = text.find("\n", value_start, close if close >= 0 else value_start + 2048)
@@ -748,12 +776,14 @@ def _assignments(scan: _Scan) -> Iterator[Found]:
             value_end = m.end()
             if in_query:
                 value_end = value_start + len(re.split(r"[&#]", m.group(), maxsplit=1)[0])
-            value_end = value_start + len(text[value_start:value_end].rstrip(",;)]}"))
+            value_end = value_start + len(text[value_start:value_end].rstrip(",;)]}."))
         value = text[value_start:value_end]
-        if not quote and op.group("op") == ":" and _ANNOTATED.match(text, value_end):
-            continue  # Python `TOKEN: Final = ...`, `password: str = ""`
+        if not quote and op.group("op") == ":" and not _LINE_END.match(text, value_end):
+            continue  # `TOKEN: Final = ...`, `CMD_NO_AUTH: Command doesn't...`: not YAML/headers
         spaced = bool(op.group("sp1") or op.group("sp2"))
         style = "quoted" if quote else _unquoted_style(key, op.group("op"), spaced, in_query)
+        if style == "code" and _LINE_END.match(text, value_end):
+            style = "code-eol"
         if _plausible_value(value, key, style == "quoted", style):
             done = max(done, value_end)
             yield value_start, value_end, _PRIORITY_PASSWORD, kind
@@ -762,7 +792,9 @@ def _assignments(scan: _Scan) -> Iterator[Found]:
 def _unquoted_style(key: str, op: str, spaced: bool, in_query: bool) -> str:
     """ "env" when an unquoted value is surely a literal (.env, shell, URL, --flag, HEADER:)."""
     bare = key.lstrip("-")
-    if in_query or key.startswith("--"):
+    if in_query:
+        return "query"
+    if key.startswith("--"):
         return "env"
     if bare.upper() == bare and not spaced and op in ("=", ":"):
         return "env"
@@ -771,7 +803,8 @@ def _unquoted_style(key: str, op: str, spaced: bool, in_query: bool) -> str:
     return "code"
 
 
-_ANNOTATED = re.compile(r"[ \t]*=(?!=)")
+_WORDS_ONLY = re.compile(r"[A-Za-z]+(?:[.\-_/:][A-Za-z]+)*")
+_LINE_END = re.compile(r"[ \t]*(?:$|\\[nr]|#|\\?[\"'])", re.M)
 _VERSION = re.compile(r"[\^~<>=v]*\d+(?:\.\d+)+[\w.+-]*")
 _KEY_NOUN = re.compile(
     r"password|passwd|passphrase|secret|token|apikey|appkey|accesskey|privatekey|credential"
@@ -784,27 +817,31 @@ def _plausible_value(value: str, key: str, quoted: bool, style: str = "quoted") 
         return False
     if _VERSION.fullmatch(value):
         return False  # "pbkdf2-password": "1.2.1" in package.json
+    squashed = value.lower().replace("_", "").replace("-", "")
     noun = _KEY_NOUN.search(key.lower().replace("_", "").replace("-", ""))
-    if noun and noun.group() in value.lower().replace("_", "").replace("-", ""):
-        return False  # test-appkey, my-super-secret-password, <your-token>: stand-ins
+    if (noun and noun.group() in squashed) or _KEY_NOUN.search(squashed):
+        return False  # test-appkey, my-super-secret-password, user:password: stand-ins
     lowered = value.lower()
     if lowered in _PLAIN_WORDS or lowered.strip("-_") == key.lower().strip("-_"):
         return False
     if len(set(value)) <= 2 or value.isdigit() or "..." in value or "…" in value:
         return False  # ****, xxxx, 0000, "sk-..."
     if quoted:
-        if any(c.isspace() for c in value):
-            return False  # prose: "the password for the admin user"
-        return not (value.isupper() and _secret_key_kind(value))  # "GITHUB_TOKEN": an env name
+        # Literal secrets in code have a digit or a symbol; words, dotted names and kebab-case
+        # ('plain', 'same-origin', 'keyword.operator', "RESET") are test values and enums.
+        return not any(c.isspace() for c in value) and not _WORDS_ONLY.fullmatch(value)
     if value.startswith(("/", "~/", "./", "../")) and not _random_base64(value):
         return False  # PWD=/home/user/project, PASSWORD_FILE=/run/secrets/db
     if style == "env":
         return True
+    if style == "query":
+        return not _WORDS_ONLY.fullmatch(value)  # ?token=jessica, ?signature=abc: test values
     # Code: `password=password`, `token = get_token()`, `apiKey: config.apiKey`,
-    # `password: str`; only random-looking literals (`password: hunter2`) are secrets.
-    if any(c in value for c in "()[]{}") or _DOTTED_IDENT.fullmatch(value):
+    # `password: str`, `cancelToken: defaultToConfig2,`; only literals with a digit that end
+    # the line (YAML `password: hunter2`) are secrets.
+    if any(c in value for c in "()[]{}?$") or _DOTTED_IDENT.fullmatch(value):
         return False
-    if _IDENT.fullmatch(value) and not _has_digit(value):
+    if not _has_digit(value) or (_IDENT.fullmatch(value) and not style.endswith("eol")):
         return False
     return len(value) >= 6
 
@@ -825,7 +862,6 @@ def _has_digit(value: str) -> bool:
 
 # --- high entropy ------------------------------------------------------------------------------
 
-_HEX = re.compile(r"[0-9a-fA-F]+")
 _HEXISH = re.compile(r"[0-9a-fA-F-]+")
 # API object ids (Anthropic, OpenAI, Stripe): identifiers, not credentials.
 _ID_PREFIX = re.compile(
@@ -834,8 +870,9 @@ _ID_PREFIX = re.compile(
 )
 # What precedes a digest: sha256:..., sha512-... (SRI), h1:... (go.sum), commit abc...
 _DIGEST_CONTEXT = re.compile(
-    r"(?i)(?:sha\d*|md5|h1|blake2b?|hash|digest|checksum|integrity|etag|commit|revision|rev|"
-    r"object|blob|tree|fingerprint|nonce|salt|id|uuid|ssh-\w+|nistp\d+|@|w/\W)[\"'\s:=@-]*$"
+    r"(?i)(?:sha-?\d*|md5|h1|blake2b?|hash|digest|checksum|integrity|etag|commit|revision|rev|"
+    r"object|blob|tree|fingerprint|nonce|salt|id|uuid|ssh-\w+|nistp\d+|@|w/\W)"
+    r"(?:[\"'\s:=@-]|&quot;)*$"
 )
 _WORDISH = re.compile(r"[A-Z]?[a-z]{2,}|[A-Z]{2,}(?![a-z])")
 
@@ -843,17 +880,20 @@ _WORDISH = re.compile(r"[A-Z]?[a-z]{2,}|[A-Z]{2,}(?![a-z])")
 def _high_entropy(scan: _Scan) -> Iterator[Found]:
     text = scan.text
     public = _public_pem_blocks(scan)
-    for start, end in scan.runs():
+    runs = scan.runs()
+    for i, (start, end) in enumerate(runs):
         while public and public[0][1] <= start:
             public.pop(0)
         if public and public[0][0] <= start:
             continue  # a certificate or public key: base64, but not secret
+        if _wrapped(text, runs, i):
+            continue  # one line of a wrapped base64 block: an image, a certificate, a bundle
         if text.startswith("=", end):  # base64 padding
             end += 2 if text.startswith("==", end) else 1
         if start > 0 and _odd_backslashes_before(text, start):  # "\\nAbc..." in JSON text
             start += 1
         token = text[start:end]
-        if _looks_random(token, text, start, end):
+        if _looks_random(token, text, start):
             yield start, end, _PRIORITY_ENTROPY, "high-entropy"
 
 
@@ -870,19 +910,71 @@ def _public_pem_blocks(scan: _Scan) -> list[tuple[int, int]]:
     return blocks
 
 
+_WRAP_GAP = re.compile(r"(?:\s|\\[nr])*")
+
+
+def _wrapped(text: str, runs: list[tuple[int, int]], i: int) -> bool:
+    """Whether run i is a line of base64 wrapped at a fixed width (60+), as blobs are.
+
+    Two runs on consecutive lines, with nothing but the line break between them, the first at
+    least 60 long and not shorter than the second.
+    """
+    for first, second in ((i - 1, i), (i, i + 1)):
+        if first < 0 or second >= len(runs):
+            continue
+        (s1, e1), (s2, e2) = runs[first], runs[second]
+        gap = text[e1:s2]
+        if (
+            e1 - s1 >= 60
+            and e1 - s1 >= e2 - s2
+            and len(gap) <= 16
+            and ("\n" in gap or "\\n" in gap)
+            and _WRAP_GAP.fullmatch(gap)
+        ):
+            return True
+    return False
+
+
 _REPEATS = re.compile(r"(.)\1{4}")  # five of a kind: padding, gzip headers; rare when random
+_LONG_BLOB = 256
 
 
-def _looks_random(token: str, text: str, start: int, end: int) -> bool:
-    if not _has_digit(token) or _ID_PREFIX.match(token) or _REPEATS.search(token):
+def _looks_random(token: str, text: str, start: int) -> bool:
+    """Whether `token` (a run of base64 characters) is a random, secret-looking string.
+
+    Hex-only tokens never are: in transcripts and code they are digests far more often than
+    keys (7-40 characters: git commit ids; 64: sha256 checksums, image ids; UUIDs). Hex secrets
+    are still caught under a secret-named key, in URLs and headers, and by the formats that have
+    them (Mailchimp, Twilio, DigitalOcean, IBM, Cloudant, SoftLayer).
+    """
+    if not _has_digit(token) or _HEXISH.fullmatch(token) or _ID_PREFIX.match(token):
         return False
-    if _HEXISH.fullmatch(token):
-        return _random_hex(token, text, start, end)
+    if _REPEATS.search(token) or _preceded_by_digest_word(text, start):
+        return False
+    decoded = _base64_text(token) if len(token) >= 24 else None
+    if decoded is not None:  # base64 of text: secret only if the text holds one
+        return bool(find_secrets(decoded))
     if "/" in token and _is_path(token):
-        return any(
-            len(part) >= 20 and _random_base64(part) for part in token.split("/")
-        ) and not _preceded_by_digest_word(text, start)
-    return _random_base64(token) and not _preceded_by_digest_word(text, start)
+        if not any(len(part) >= 20 and _random_base64(part) for part in token.split("/")):
+            return False
+    elif not _random_base64(token):
+        return False
+    return len(token) <= _LONG_BLOB  # longer binary: compressed or image data
+
+
+def _base64_text(token: str) -> str | None:
+    """The text `token` is the base64 of, if it is the base64 of printable text."""
+    body = token.rstrip("=")
+    if len(body) % 4 == 1:
+        return None
+    padded = body + "=" * (-len(body) % 4)
+    try:
+        raw = base64.b64decode(padded.replace("-", "+").replace("_", "/"), validate=True)
+        decoded = raw.decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    printable = sum(c.isprintable() or c in "\n\r\t" for c in decoded)
+    return decoded if printable >= 0.95 * len(decoded) else None
 
 
 def _random_base64(token: str) -> bool:
@@ -893,10 +985,13 @@ def _random_base64(token: str) -> bool:
         return False  # random base64 of this length has both cases and digits
     # Words in identifiers (ConnectionResetError2Handler, test_parse_v2_utf8_bom) cover most of
     # the token; in random text, runs of two or more letters in one case are short and rare.
-    words = sum(len(w) for w in _WORDISH.findall(body))
-    if words > 0.45 * len(body):
+    if _word_share(body) > 0.45:
         return False
     return _entropy(body) >= _base64_threshold(len(body))
+
+
+def _word_share(value: str) -> float:
+    return sum(len(w) for w in _WORDISH.findall(value)) / max(1, len(value))
 
 
 def _base64_threshold(length: int) -> float:
@@ -905,37 +1000,15 @@ def _base64_threshold(length: int) -> float:
     return min(4.3, math.log2(length) - 0.55)
 
 
-def _random_hex(token: str, text: str, start: int, end: int) -> bool:
-    """Hex is mostly digests (git SHAs, checksums, ids): flagged only when long and unexplained.
-
-    A 7-40 character hex token is taken for a git commit id or SHA-1 and kept; UUIDs are kept;
-    64/128-hex digests after a digest word (sha256:, commit, checksum) or followed by two
-    spaces and a file name (sha256sum output) are kept.
-    """
-    if "-" in token:
-        return False  # UUIDs and other dashed ids
-    if len(token) <= 40 or not _HEX.fullmatch(token):
-        return False
-    if token.isdigit() or token.isalpha():
-        return False
-    if _preceded_by_digest_word(text, start) or text.startswith("  ", end):
-        return False
-    counts = Counter(token.lower())
-    return _entropy_from_counts(counts, len(token)) >= 3.0
-
-
 def _preceded_by_digest_word(text: str, start: int) -> bool:
     return bool(_DIGEST_CONTEXT.search(text, max(0, start - 24), start))
 
 
 def _is_path(token: str) -> bool:
     parts = [p for p in token.split("/") if p]
-    return any(len(p) >= 3 and _WORDISH.fullmatch(p) for p in parts) or len(parts) >= 3
+    return len(parts) >= 3 or any(len(p) >= 3 and _word_share(p) >= 0.6 for p in parts)
 
 
 def _entropy(value: str) -> float:
-    return _entropy_from_counts(Counter(value), len(value))
-
-
-def _entropy_from_counts(counts: Counter[str], length: int) -> float:
-    return -sum(n / length * math.log2(n / length) for n in counts.values())
+    length = len(value)
+    return -sum(n / length * math.log2(n / length) for n in Counter(value).values())
