@@ -88,6 +88,7 @@ def one_run(root: Path, env: dict[str, str], fake: FakeMessages) -> dict[str, An
         "calls": report.calls,
         "input_tokens_server": server_tokens,
         "input_tokens_reported": report.input_tokens,
+        "cache_read_tokens": report.cache_read_tokens,
         "output_tokens": report.output_tokens,
         "cost_usd": report.cost_usd,
         "estimated_input_tokens": estimate,
@@ -153,7 +154,8 @@ def main() -> None:
         f"{full['input_tokens_server']:,} input tokens "
         f"(estimate {full['estimated_input_tokens']:,}, "
         f"{100 * (full['estimate_error'] or 0):+.1f}%), largest request "
-        f"{full['max_request_tokens']:,}, {full['wiki_seconds']}s"
+        f"{full['max_request_tokens']:,}, {full['cache_read_tokens']:,} read from the prompt "
+        f"cache, {full['wiki_seconds']}s"
     )
     print(f"re-run without change: {again['calls']} calls")
     header = ("commit", "files", "pages", "tokens", "share", "est.err")

@@ -116,6 +116,8 @@ def test_prose_pages_then_a_rerun_makes_no_call_and_no_diff(shop: Path, fake: An
     prefixes = {json.dumps(r["system"], sort_keys=True) for r in requests}
     assert len(prefixes) == 1
     assert requests[0]["system"][-1]["cache_control"] == {"type": "ephemeral"}
+    assert "Map of the most central files" in requests[0]["system"][-1]["text"]
+    assert report.cache_read_tokens > 0  # pages after the first read the prefix from the cache
     assert all(r["max_tokens"] == 1800 for r in requests)
     area_request = next(r for r in requests if "Page to write: app/core" in str(r["messages"]))
     material = area_request["messages"][0]["content"]

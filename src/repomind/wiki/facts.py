@@ -96,6 +96,7 @@ class RepoFacts:
     rank: dict[str, float]
     top_rank: float
     readme: str  # the README's first paragraph, "" when none
+    repo_map: str = ""  # memory/repo-map.md's generated text (shared context of every page)
 
 
 def collect_facts(
@@ -272,6 +273,21 @@ _BULLET = re.compile(r"^\s*[-*]\s+(.*\S)\s*$")
 def _lesson_lines(text: str) -> list[str]:
     """Bullet lines of `memory/lessons.md` (each one lesson), in file order."""
     return [m.group(1) for line in text.splitlines() if (m := _BULLET.match(line))]
+
+
+def read_repo_map(memory_dir: Path) -> str:
+    """The generated part of `memory/repo-map.md` ("" when there is none)."""
+    from repomind.memory.blocks import find_block
+    from repomind.memory.document import GENERATED, split_frontmatter
+
+    try:
+        text = (memory_dir / "repo-map.md").read_text(encoding="utf-8")
+        block = find_block(split_frontmatter(text).body, GENERATED)
+    except (OSError, UnicodeDecodeError, ValueError):
+        return ""
+    except Exception:  # damaged markers: the map is optional context
+        return ""
+    return block.inner.strip() if block is not None else ""
 
 
 def read_lessons(memory_dir: Path) -> str:

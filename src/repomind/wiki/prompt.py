@@ -20,6 +20,7 @@ from repomind.wiki.skeleton import SECTIONS, connections, entry_points, gotchas
 
 PROMPT_TOKENS = 9000  # target size of one page request (capped by llm.max_request_tokens)
 EXCERPT_LINES = 40
+REPO_MAP_TOKENS = 1500  # of the shared prefix
 MAX_EXCERPTS = 12
 
 INSTRUCTIONS = """You write one page of the deep wiki of a software repository: a page for \
@@ -58,6 +59,11 @@ def shared_prefix(repo: RepoFacts, titles: Mapping[str, str]) -> list[dict[str, 
     lines.append("Areas of the code (each has its own page, slug in parentheses):")
     for area in repo.plan.areas:
         lines.append(f"- {titles[area.slug]} ({area.slug}): {len(area.files)} files")
+    if repo.repo_map:
+        # The whole repository's most central definitions: context for how an area fits in,
+        # and it lifts the shared prefix over the API's minimum size for prompt caching.
+        repo_map = _clip_to(repo.repo_map, REPO_MAP_TOKENS, estimate_tokens)
+        lines += ["", "Map of the most central files and definitions (`Lnn` = line):", repo_map]
     return [{"type": "text", "text": "\n".join(lines), "cache_control": {"type": "ephemeral"}}]
 
 

@@ -20,7 +20,7 @@ from repomind.errors import UsageError
 from repomind.layout import Layout
 from repomind.store import Store
 from repomind.wiki import page as pages
-from repomind.wiki.facts import RepoFacts, collect_facts, read_lessons
+from repomind.wiki.facts import RepoFacts, collect_facts, read_lessons, read_repo_map
 from repomind.wiki.plan import plan_areas
 from repomind.wiki.skeleton import (
     area_skeleton,
@@ -65,7 +65,8 @@ class WikiReport:
     estimated_output_tokens: int = 0
     estimated_cost_usd: float = 0.0
     calls: int = 0
-    input_tokens: int = 0
+    input_tokens: int = 0  # all input tokens billed, cache reads and writes included
+    cache_read_tokens: int = 0  # ...of which read from the prompt cache (billed at ~10%)
     output_tokens: int = 0
     cost_usd: float = 0.0
     unverified_citations: int = 0
@@ -131,6 +132,7 @@ def run_wiki(
         raise UsageError("--budget-usd must be zero or more")
     plan = plan_areas(store, config.wiki.max_pages)
     repo = collect_facts(store, plan, config.memory, read_lessons(layout.memory))
+    repo.repo_map = read_repo_map(layout.memory)
     titles = {a.slug: a.title for a in plan.areas}
     report = WikiReport(generator=llm.model if llm is not None else pages.SKELETON)
     report.pages = len(plan.areas) + 1
@@ -443,6 +445,7 @@ def _call(
     if not reply.cached:
         report.calls += 1
         report.input_tokens += spent_in
+        report.cache_read_tokens += usage.cache_read_tokens
         report.output_tokens += usage.output_tokens
         report.cost_usd = round(report.cost_usd + reply.cost_usd, 6)
         budget.used_tokens += spent_in + usage.output_tokens
@@ -661,6 +664,7 @@ def _collect(
             + reply.usage.cache_read_tokens
             + reply.usage.cache_write_tokens
         )
+        report.cache_read_tokens += reply.usage.cache_read_tokens
         report.output_tokens += reply.usage.output_tokens
         report.cost_usd = round(report.cost_usd + reply.cost_usd, 6)
         if job.kind == "overview":
