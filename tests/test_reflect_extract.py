@@ -390,6 +390,12 @@ def test_codex_patch_paths_are_relative_to_the_session_cwd() -> None:
     ]
 
 
+def test_edits_that_left_the_same_error_are_wrong_turns_not_co_edits() -> None:
+    lessons = _real("claude_code/61_js_build_same_error.jsonl")
+    assert _by_kind(lessons, "cochange") == []  # a.js, b.js, c.js changed nothing; config.js did
+    assert [lesson.topic for lesson in _by_kind(lessons, "loop")] == ["loop:npm run build"]
+
+
 def test_files_of_separate_tasks_are_not_co_edits() -> None:
     session = (
         _Builder().user("Fix the rounding bug in money.py.")
@@ -410,6 +416,12 @@ def test_real_edit_loop_names_the_file_and_the_failure() -> None:
     lessons = _by_kind(_real("claude_code/14_py_edit_loop.jsonl"), "loop")
     assert [lesson.topic for lesson in lessons] == ["loop:src/tok/lexer.py"]  # no command loop too
     assert "AssertionError" in lessons[0].evidence[0].quote
+
+
+def test_real_codex_patch_loop() -> None:
+    [lesson] = _by_kind(_real("codex/62_codex_go_patch_loop.jsonl"), "loop")
+    assert lesson.topic == "loop:calc.go"
+    assert lesson.commands == ("go test ./...",)
 
 
 def test_real_command_failing_three_times() -> None:

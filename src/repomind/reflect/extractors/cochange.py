@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from itertools import combinations
 from pathlib import Path
 
 from repomind.reflect.extractors import shell
-from repomind.reflect.extractors.common import evidence, repo_path
+from repomind.reflect.extractors.common import evidence, repo_path, runs, telling_line
 from repomind.reflect.extractors.corrections import is_follow_up
 from repomind.reflect.lesson import Lesson
 from repomind.reflect.session import Session, ToolCall, ToolResult, UserMessage
@@ -45,12 +46,13 @@ def tasks(session: Session, root: Path) -> list[tuple[str, list[str]]]:
     """(the prompt that set the task, repo files changed and kept for it), task by task.
 
     A new prompt starts a new task unless it follows up on the current one (a correction, "also
-    …", "now …", or it names a file the task already edited). A file reverted or deleted after
-    its last edit (`git checkout -- f`, `git restore f`, `rm f`) was a wrong turn, not part of
-    the change.
+    …", "now …", or it names a file the task already edited). Wrong turns are not part of the
+    change: a file reverted or deleted after its last edit (`git checkout -- f`, `git restore f`,
+    `rm f`), and a file whose every edit left the failing check failing with the same error.
     """
     results = {e.call_id: e for e in session.events if isinstance(e, ToolResult)}
-    groups: list[tuple[str, dict[str, int]]] = []
+    no_effect = _edits_without_effect(session, root)
+    groups: list[tuple[str, dict[str, list[int]]]] = []
     reverted: dict[str, int] = {}
     for position, event in enumerate(session.events):
         if isinstance(event, UserMessage):
@@ -80,12 +82,38 @@ def tasks(session: Session, root: Path) -> list[tuple[str, list[str]]]:
         for path in event.file_paths:
             relative = repo_path(path, session, root)
             if relative and not _DERIVED.search(relative):
-                groups[-1][1][relative] = position
+                groups[-1][1].setdefault(relative, []).append(position)
     return [
-        (task, [p for p, at in edits.items() if reverted.get(p, -1) < at])
+        (
+            task,
+            [
+                p for p, at in edits.items()
+                if reverted.get(p, -1) < at[-1] and not all(a in no_effect for a in at)
+            ],
+        )
         for task, edits in groups
         if edits
     ]
+
+
+def _edits_without_effect(session: Session, root: Path) -> set[int]:
+    """Positions of edits that changed nothing a check could see: the check run before the edit
+    and the one after it failed with the same error (a wrong turn, not part of the change)."""
+    checks = [r for r in runs(session, root) if r.finished and r.purpose and not r.transient]
+    positions = [r.position for r in checks]
+    found = set()
+    for at, event in enumerate(session.events):
+        if not (isinstance(event, ToolCall) and event.kind in ("edit", "write")):
+            continue
+        index = bisect.bisect_left(positions, at)
+        if index == 0 or index == len(checks):
+            continue
+        before, after = checks[index - 1], checks[index]
+        if before.ok or after.ok or before.normal != after.normal:
+            continue
+        if telling_line(before.output) == telling_line(after.output):
+            found.add(at)
+    return found
 
 
 def _names_any(text: str, files: dict[str, int]) -> bool:
