@@ -69,7 +69,7 @@ _NOTHING_DONE = re.compile(r"^make(?:\[\d+\])?: (?:Nothing to be done for|'[^']+
                            re.MULTILINE)
 # Command lines whose exit status is not the real command's, and failures seen in their output.
 _MASKED_STATUS = re.compile(
-    r"\|\s*(?:tail|head|tee|grep|less|more|cat|sort|wc)\b|\|\|\s*(?:true|:)"
+    r"\|\s*(?:tail|head|tee|grep|less|more|cat|sort|wc)\b|\|\|\s*(?:true|:)|--exit-zero"
     r"|;\s*(?:echo|true|exit 0)"
 )
 _MASKED_FAILURE = re.compile(

@@ -211,7 +211,9 @@ def _usable(sentence: str) -> bool:
 
 def _corrective(sentence: str) -> bool:
     if re.match(r"^use\b", sentence, re.I):
-        return bool(re.search(r"\b(?:not|instead|rather)\b", sentence, re.I))
+        # "Use pnpm." right after the agent acted is a fix; a long "Use …" is a task.
+        short = len(sentence.split()) <= 8
+        return short or bool(re.search(r"\b(?:not|instead|rather)\b", sentence, re.I))
     return bool(_CORRECTION_START.match(sentence) or _CORRECTION_ANY.search(sentence))
 
 
