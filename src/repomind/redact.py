@@ -27,6 +27,24 @@ from typing import Any, TypeVar, cast
 
 T = TypeVar("T")
 
+
+class _LazyPattern:
+    """A regex compiled on first use, so importing this module compiles nothing."""
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self._source = (pattern, flags)
+
+    def __getattr__(self, name: str) -> Any:
+        compiled = re.compile(*self._source)
+        for method in ("match", "search", "finditer", "fullmatch", "findall"):
+            setattr(self, method, getattr(compiled, method))  # later calls skip __getattr__
+        return getattr(compiled, name)
+
+
+def _lazy_re(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    return cast("re.Pattern[str]", _LazyPattern(pattern, flags))
+
+
 PLACEHOLDER = re.compile(r"\[REDACTED:[a-z0-9-]+\]")
 
 
@@ -405,8 +423,8 @@ _NEEDS_BOUNDARY = frozenset(
         "openai-key",
     }
 )
-_TOKEN_TAIL = re.compile(r"[A-Za-z0-9_-]*")
-_JWT_TAIL = re.compile(r"[A-Za-z0-9_=+/.-]*")
+_TOKEN_TAIL = _lazy_re(r"[A-Za-z0-9_-]*")
+_JWT_TAIL = _lazy_re(r"[A-Za-z0-9_=+/.-]*")
 
 
 def _plugin_rules() -> list[tuple[_Rule, re.Pattern[str]]]:
@@ -508,8 +526,8 @@ def _token_span(
 
 # PEM private keys, possibly spanning many lines, raw or with \n escapes; an SSH2 header has
 # four dashes and spaces. Without an END line, the base64 body that follows is taken.
-_PEM_BEGIN = re.compile(r"-{4,5} ?BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?) ?-{4,5}")
-_PEM_BODY = re.compile(r"(?:[A-Za-z0-9+/=\s:,-]|\\[nrt])*")
+_PEM_BEGIN = _lazy_re(r"-{4,5} ?BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?) ?-{4,5}")
+_PEM_BODY = _lazy_re(r"(?:[A-Za-z0-9+/=\s:,-]|\\[nrt])*")
 _PEM_MAX = 64 * 1024
 
 
@@ -533,7 +551,7 @@ def _pem_blocks(scan: _Scan) -> Iterator[Found]:
         yield m.start(), stop, _PRIORITY_SPECIFIC, "private-key"
 
 
-_PUTTY = re.compile(
+_PUTTY = _lazy_re(
     r"PuTTY-User-Key-File-\d+:.{0,16384}?(?:Private-MAC:\s*[0-9a-fA-F]+|\n\s*\n|\\n\\n|$)", re.S
 )
 
@@ -549,7 +567,7 @@ def _putty_keys(scan: _Scan) -> Iterator[Found]:
 
 # ://user:password@host, more lenient than detect-secrets' (which rejects reserved characters
 # in the password, leaking "p@ss!word"-style ones whole): the password runs to the last "@".
-_URL_PASSWORD = re.compile(r"://[^\s:/@\"'<>\\]*:(?!\[REDACTED:)([^\s/\"'<>\\]+)@")
+_URL_PASSWORD = _lazy_re(r"://[^\s:/@\"'<>\\]*:(?!\[REDACTED:)([^\s/\"'<>\\]+)@")
 _URL_WINDOW = 512
 # Plugin URL patterns that name their host; the others (basic auth) need an "@".
 _URL_HOSTS = {
@@ -594,8 +612,8 @@ def _url_detector() -> Detector:
     return detect
 
 
-_BEARER = re.compile(r"[Bb]earer[ \t]+(?!\[REDACTED:)([A-Za-z0-9\-._~+/]+=*)")
-_AUTHORIZATION = re.compile(
+_BEARER = _lazy_re(r"[Bb]earer[ \t]+(?!\[REDACTED:)([A-Za-z0-9\-._~+/]+=*)")
+_AUTHORIZATION = _lazy_re(
     r"(?i)(?:proxy-)?authorization\\?[\"']?[ \t]*[:=][ \t]*\\?[\"']?"
     r"(?:(basic|bearer|token|digest|apikey|key|bot|sso-key|negotiate)[ \t]+)?"
     r"(?!\[REDACTED:)([^\s\"'\\,;]+)"
@@ -648,7 +666,7 @@ def _basic_credentials(value: str) -> bool:
     return decoded is not None and ":" in decoded
 
 
-_CURL_USER = re.compile(r"(?:-u|--user)[ \t]+\\?[\"']?[^\s:\"'\\]+:([^\s\"'\\@]+)")
+_CURL_USER = _lazy_re(r"(?:-u|--user)[ \t]+\\?[\"']?[^\s:\"'\\]+:([^\s\"'\\@]+)")
 
 
 def _curl_user(scan: _Scan) -> Iterator[Found]:
@@ -668,21 +686,21 @@ def _curl_user(scan: _Scan) -> Iterator[Found]:
 # A key that names a secret: detect-secrets' keyword list plus token/credential/auth names. The
 # keyword must end the key (`max_tokens`, `token_type`, `password_reset_url` are not secrets).
 _SECRET_SUFFIX = r"(?:[_-]?(?:base|value|b64|base64|hex|raw))?"
-_QUERY_ONLY_KEYS = re.compile(r"(?i)(?:sig|signature|x-amz-signature|x-amz-credential)")
+_QUERY_ONLY_KEYS = _lazy_re(r"(?i)(?:sig|signature|x-amz-signature|x-amz-credential)")
 _KEY_CHARS = string.ascii_letters + string.digits + "_.-"
 _KEY_MAX = 64
 # What may follow a key before its value: a quote, "]", spaces, an operator (or a space: --flag).
-_ASSIGN_HINT = re.compile(r"[\\\"'`\]]*[ \t]*[:=!]|[ \t]")
+_ASSIGN_HINT = _lazy_re(r"[\\\"'`\]]*[ \t]*[:=!]|[ \t]")
 # Every secret key name contains one of these (lower case: found in any case).
 _KEY_WORDS = ("pass", "pw", "secret", "token", "key", "auth", "credential", "contrase", "sig")
-_ASSIGN_OP = re.compile(
+_ASSIGN_OP = _lazy_re(
     r"(?P<kq>\\*[\"'`])?\]?(?P<sp1>[ \t]*)(?P<op>:=|=>|===?|!==?|=|:(?!:))(?P<sp2>[ \t]*)@?"
     r"(?P<vq>\\*[\"'`])?"
 )
-_FLAG_OP = re.compile(r"(?P<kq>)(?P<sp1>)(?P<op>[ \t]+)(?P<sp2>)(?P<vq>\\*[\"'])?")
-_UNQUOTED_VALUE = re.compile(r"(?:[^\s\"'`\\<>]|\\\\)+")
-_DOTTED_IDENT = re.compile(r"[A-Za-z_$][\w$]*(?:(?:\.|->|::)[A-Za-z_$][\w$]*)+")
-_IDENT = re.compile(r"[A-Za-z_$][\w$-]*")
+_FLAG_OP = _lazy_re(r"(?P<kq>)(?P<sp1>)(?P<op>[ \t]+)(?P<sp2>)(?P<vq>\\*[\"'])?")
+_UNQUOTED_VALUE = _lazy_re(r"(?:[^\s\"'`\\<>]|\\\\)+")
+_DOTTED_IDENT = _lazy_re(r"[A-Za-z_$][\w$]*(?:(?:\.|->|::)[A-Za-z_$][\w$]*)+")
+_IDENT = _lazy_re(r"[A-Za-z_$][\w$-]*")
 _PLAIN_WORDS = frozenset(
     """null none nil true false undefined required optional str string bytes int bool any
     object number text secret secrets password passwd token tokens key apikey api_key env empty
@@ -803,10 +821,10 @@ def _unquoted_style(key: str, op: str, spaced: bool, in_query: bool) -> str:
     return "code"
 
 
-_WORDS_ONLY = re.compile(r"[A-Za-z]+(?:[.\-_/:][A-Za-z]+)*")
-_LINE_END = re.compile(r"[ \t]*(?:$|\\[nr]|#|\\?[\"'])", re.M)
-_VERSION = re.compile(r"[\^~<>=v]*\d+(?:\.\d+)+[\w.+-]*")
-_KEY_NOUN = re.compile(
+_WORDS_ONLY = _lazy_re(r"[A-Za-z]+(?:[.\-_/:][A-Za-z]+)*")
+_LINE_END = _lazy_re(r"[ \t]*(?:$|\\[nr]|#|\\?[\"'])", re.M)
+_VERSION = _lazy_re(r"[\^~<>=v]*\d+(?:\.\d+)+[\w.+-]*")
+_KEY_NOUN = _lazy_re(
     r"password|passwd|passphrase|secret|token|apikey|appkey|accesskey|privatekey|credential"
 )
 
@@ -846,14 +864,14 @@ def _plausible_value(value: str, key: str, quoted: bool, style: str = "quoted") 
     return len(value) >= 6
 
 
-_TEMPLATE = re.compile(r"^\$|\{\{|\$\{|%\(|%s$|^<[^>]*>$|^#\{|^\*+$|^x{3,}$", re.I)
+_TEMPLATE = _lazy_re(r"^\$|\{\{|\$\{|%\(|%s$|^<[^>]*>$|^#\{|^\*+$|^x{3,}$", re.I)
 
 
 def _is_template(value: str) -> bool:
     return bool(_TEMPLATE.search(value))
 
 
-_DIGIT = re.compile(r"\d")
+_DIGIT = _lazy_re(r"\d")
 
 
 def _has_digit(value: str) -> bool:
@@ -862,19 +880,19 @@ def _has_digit(value: str) -> bool:
 
 # --- high entropy ------------------------------------------------------------------------------
 
-_HEXISH = re.compile(r"[0-9a-fA-F-]+")
+_HEXISH = _lazy_re(r"[0-9a-fA-F-]+")
 # API object ids (Anthropic, OpenAI, Stripe): identifiers, not credentials.
-_ID_PREFIX = re.compile(
+_ID_PREFIX = _lazy_re(
     r"(?:toolu|srvtoolu|msg|msgbatch|req|call|resp|fc|rs|run|thread|asst|file|batch|evt|ch|cus|"
     r"pi|in|sub|prod|price|chatcmpl|step|vs|ftjob|org|proj|user)[_-]"
 )
 # What precedes a digest: sha256:..., sha512-... (SRI), h1:... (go.sum), commit abc...
-_DIGEST_CONTEXT = re.compile(
+_DIGEST_CONTEXT = _lazy_re(
     r"(?i)(?:sha-?\d*|md5|h1|blake2b?|hash|digest|checksum|integrity|etag|commit|revision|rev|"
     r"object|blob|tree|fingerprint|nonce|salt|id|uuid|ssh-\w+|nistp\d+|@|w/\W)"
     r"(?:[\"'\s:=@-]|&quot;)*$"
 )
-_WORDISH = re.compile(r"[A-Z]?[a-z]{2,}|[A-Z]{2,}(?![a-z])")
+_WORDISH = _lazy_re(r"[A-Z]?[a-z]{2,}|[A-Z]{2,}(?![a-z])")
 
 
 def _high_entropy(scan: _Scan) -> Iterator[Found]:
@@ -886,18 +904,17 @@ def _high_entropy(scan: _Scan) -> Iterator[Found]:
             public.pop(0)
         if public and public[0][0] <= start:
             continue  # a certificate or public key: base64, but not secret
-        if _wrapped(text, runs, i):
-            continue  # one line of a wrapped base64 block: an image, a certificate, a bundle
         if text.startswith("=", end):  # base64 padding
             end += 2 if text.startswith("==", end) else 1
         if start > 0 and _odd_backslashes_before(text, start):  # "\\nAbc..." in JSON text
             start += 1
         token = text[start:end]
-        if _looks_random(token, text, start):
+        # (A line of a wrapped base64 block is an image, a certificate, a bundle.)
+        if _looks_random(token, text, start) and not _wrapped(text, runs, i):
             yield start, end, _PRIORITY_ENTROPY, "high-entropy"
 
 
-_PEM_PUBLIC = re.compile(r"-----BEGIN ((?:[A-Z0-9]+ )*(?:CERTIFICATE|PUBLIC KEY)[A-Z ]*)-----")
+_PEM_PUBLIC = _lazy_re(r"-----BEGIN ((?:[A-Z0-9]+ )*(?:CERTIFICATE|PUBLIC KEY)[A-Z ]*)-----")
 
 
 def _public_pem_blocks(scan: _Scan) -> list[tuple[int, int]]:
@@ -910,7 +927,7 @@ def _public_pem_blocks(scan: _Scan) -> list[tuple[int, int]]:
     return blocks
 
 
-_WRAP_GAP = re.compile(r"(?:\s|\\[nr])*")
+_WRAP_GAP = _lazy_re(r"(?:\s|\\[nr])*")
 
 
 def _wrapped(text: str, runs: list[tuple[int, int]], i: int) -> bool:
@@ -935,7 +952,7 @@ def _wrapped(text: str, runs: list[tuple[int, int]], i: int) -> bool:
     return False
 
 
-_REPEATS = re.compile(r"(.)\1{4}")  # five of a kind: padding, gzip headers; rare when random
+_REPEATS = _lazy_re(r"(.)\1{4}")  # five of a kind: padding, gzip headers; rare when random
 _LONG_BLOB = 256
 
 
@@ -947,7 +964,7 @@ def _looks_random(token: str, text: str, start: int) -> bool:
     are still caught under a secret-named key, in URLs and headers, and by the formats that have
     them (Mailchimp, Twilio, DigitalOcean, IBM, Cloudant, SoftLayer).
     """
-    if not _has_digit(token) or _HEXISH.fullmatch(token) or _ID_PREFIX.match(token):
+    if not _mixed(token) or _HEXISH.fullmatch(token) or _ID_PREFIX.match(token):
         return False
     if _REPEATS.search(token) or _preceded_by_digest_word(text, start):
         return False
@@ -981,13 +998,18 @@ def _random_base64(token: str) -> bool:
     body = token.rstrip("=")
     if len(body) < 20:
         return False
-    if body.islower() or body.isupper() or len(_DIGIT.findall(body)) < 2:
-        return False  # random base64 of this length has both cases and digits
+    if not _mixed(body):
+        return False
     # Words in identifiers (ConnectionResetError2Handler, test_parse_v2_utf8_bom) cover most of
     # the token; in random text, runs of two or more letters in one case are short and rare.
     if _word_share(body) > 0.45:
         return False
     return _entropy(body) >= _base64_threshold(len(body))
+
+
+def _mixed(value: str) -> bool:
+    """Both cases and two digits, as random base64 of 20+ characters practically always has."""
+    return not (value.islower() or value.isupper()) and len(_DIGIT.findall(value)) >= 2
 
 
 def _word_share(value: str) -> float:
