@@ -12,6 +12,7 @@ import pytest
 
 from repomind.reflect.discover import parse_any
 from repomind.reflect.extract import extract_lessons
+from repomind.reflect.extractors.common import relativize
 from repomind.reflect.lesson import Lesson
 from repomind.reflect.session import (
     AssistantMessage,
@@ -522,7 +523,8 @@ def test_every_quote_comes_from_the_session_and_fits_one_line() -> None:
         session = parse_any(path)
         assert session is not None
         texts = [
-            " ".join(getattr(event, "text", getattr(event, "output", "")).split())
+            " ".join(relativize(getattr(event, "text", getattr(event, "output", "")), session,
+                                Path(session.cwd)).split())
             for event in session.events
         ]
         for lesson in extract_lessons(session, Path(session.cwd)):
@@ -535,6 +537,7 @@ def test_every_quote_comes_from_the_session_and_fits_one_line() -> None:
                 path.name, lesson.topic, quoted,
             )
             assert len(lesson.text) <= 200
+            assert "/tmp/" not in lesson.text + evidence.quote  # no machine paths in memory
 
 
 # --- the labelled set ------------------------------------------------------------------------

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from repomind.reflect.extractors.cochange import cochange_lessons
 from repomind.reflect.extractors.commands import command_lessons, confirmed_lessons
+from repomind.reflect.extractors.common import relativize
 from repomind.reflect.extractors.corrections import correction_lessons
 from repomind.reflect.extractors.loops import loop_lessons
-from repomind.reflect.lesson import Lesson
+from repomind.reflect.lesson import Lesson, one_line
 from repomind.reflect.session import Session
 
 EXTRACTORS = (
@@ -25,8 +27,17 @@ def extract_lessons(session: Session, root: Path) -> list[Lesson]:
 
     `root` is the repository: file paths become relative to it, files outside it are dropped.
     """
+    root = Path(root)
     found: dict[str, Lesson] = {}
     for extractor in EXTRACTORS:
-        for lesson in extractor(session, Path(root)):
-            found.setdefault(lesson.topic, lesson)
+        for lesson in extractor(session, root):
+            found.setdefault(lesson.topic, _without_machine_paths(lesson, session, root))
     return [found[topic] for topic in sorted(found)]
+
+
+def _without_machine_paths(lesson: Lesson, session: Session, root: Path) -> Lesson:
+    """Text and quotes with the repo's absolute paths made relative and home dirs as `~`."""
+    quotes = tuple(
+        replace(e, quote=one_line(relativize(e.quote, session, root))) for e in lesson.evidence
+    )
+    return replace(lesson, text=relativize(lesson.text, session, root), evidence=quotes)

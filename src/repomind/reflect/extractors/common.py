@@ -34,7 +34,7 @@ _WRONG_COMMAND = re.compile(
     r"|ModuleNotFoundError|No module named|ImportError while importing|cannot find module"
     r"|ERR_MODULE_NOT_FOUND|missing script|no rule to make target|unknown (?:command|target|task)"
     r"|no such (?:command|subcommand|task)|unrecognized (?:arguments|option)|unknown option"
-    r"|invalid option|^usage:|no tests? (?:ran|found|were found)|collected 0 items"
+    r"|invalid option|^usage:|no tests? (?:ran|found|were found)|collected 0 items(?! / \d)"
     r"|\bRan 0 tests\b|no test files|cannot find main module|does not contain main module"
     r"|not in a (?:go )?module|could not find (?:a )?(?:package|project|config)"
     r"|no configuration file|config(?:uration)? file not found|couldn't find a package\.json"
@@ -53,7 +53,8 @@ _CODE_FAILURE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _ZERO_TESTS = re.compile(
-    r"\bRan 0 tests\b|collected 0 items|\bno tests ran\b|No tests found|no test specs found"
+    r"\bRan 0 tests\b|collected 0 items(?! / \d+ errors?)|\bno tests ran\b|No tests found"
+    r"|no test specs found"
     r"|\b0 passing\b|Tests:\s+0 total",
     re.IGNORECASE,
 )
@@ -85,9 +86,12 @@ _TELLING = [
     re.compile(p, re.IGNORECASE | re.MULTILINE)
     for p in (
         r"^.*(?:ModuleNotFoundError|No module named|command not found|Cannot find module"
-        r"|missing script|No rule to make target|Ran 0 tests|collected 0 items|no tests ran"
-        r"|No tests found|not found|unrecognized arguments|unknown option).*$",
+        r"|Cannot find package|missing script|No rule to make target|unrecognized arguments"
+        r"|unknown option|externally-managed-environment).*$",
+        r"^.*(?:Ran 0 tests|collected 0 items|no tests ran|No tests found).*$",
         r"^E\s+\S.*$",
+        r"^not ok \d+ - .*$",  # TAP (node --test, tape, prove)
+        r"^.*(?:ImportError|KeyError|not found).*$",
         r"^.*\b(?:Error|error|ERROR|ERR!)\b[:\[].*$",
         r"^.*(?:FAILED|FAIL|failed|failing|Traceback).*$",
     )
@@ -172,7 +176,7 @@ def runs(session: Session, root: Path) -> list[Run]:
 
 
 def telling_line(output: str) -> str:
-    """The line of a command's output that says what happened."""
+    """The line of a command's output that says what happened (paths as the output has them)."""
     lines = [ln.rstrip() for ln in output.splitlines()]
     # `> pkg@1.0 test` / `$ cmd`: the runner echoing the script, not what happened.
     lines = [
@@ -190,6 +194,18 @@ def telling_line(output: str) -> str:
 
 def evidence(session: Session, quote: str) -> Evidence:
     return Evidence(session.session_id, session.agent, session.started[:10], one_line(quote))
+
+
+_HOME = re.compile(r"(?:/home/[^/\s]+|/Users/[^/\s]+|/root)(?=/)")
+
+
+def relativize(text: str, session: Session, root: Path) -> str:
+    """`text` without this machine's absolute paths: the repo's become repo-relative, a home
+    directory becomes `~` (memory is shared; absolute paths are noise there)."""
+    for base in sorted({str(root), os.path.realpath(root), session.cwd} - {""}, key=len,
+                       reverse=True):
+        text = text.replace(base.rstrip("/") + "/", "")
+    return _HOME.sub("~", text)
 
 
 def repo_path(path: str, session: Session, root: Path) -> str | None:
