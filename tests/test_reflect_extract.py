@@ -515,6 +515,35 @@ def test_an_autofix_run_is_not_the_lint_command_to_use() -> None:
     assert [lesson.topic for lesson in _by_kind(lessons, "confirmed")] == ["confirmed:make lint"]
 
 
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ("python3 -m pytest -q", "test"),
+        ("PYTHONPATH=src python -m unittest discover -s tests", "test"),
+        ("cd /repo && uv run pytest -x 2>&1 | tail -20", "test"),
+        ("npm test -w packages/core", "test"),
+        ("npm run check:lint", "lint"),
+        ("yarn typecheck", "typecheck"),
+        ("make test -C backend", "test"),
+        ("tox -e lint", "lint"),
+        ("./scripts/run_tests.sh", "test"),
+        ("go vet ./...", "lint"),
+        ("cargo clippy", "lint"),
+        ("ruff format --check .", "format"),
+        ("npx tsc --noEmit", "typecheck"),
+        ("node --test", "test"),
+        ("pip install -e .", "install"),
+        ("git status", None),
+        ("python3 -c 'import app'", None),
+        ("ls docs", None),
+    ],
+)
+def test_command_purposes(command: str, expected: str | None) -> None:
+    from repomind.reflect.extractors.shell import purpose
+
+    assert purpose(command) == expected
+
+
 # --- evidence --------------------------------------------------------------------------------
 
 

@@ -202,9 +202,9 @@ _HOME = re.compile(r"(?:/home/[^/\s]+|/Users/[^/\s]+|/root)(?=/)")
 def relativize(text: str, session: Session, root: Path) -> str:
     """`text` without this machine's absolute paths: the repo's become repo-relative, a home
     directory becomes `~` (memory is shared; absolute paths are noise there)."""
-    for base in sorted({str(root), os.path.realpath(root), session.cwd} - {""}, key=len,
-                       reverse=True):
-        text = text.replace(base.rstrip("/") + "/", "")
+    bases = {b.rstrip("/") for b in (str(root), os.path.realpath(root), session.cwd)}
+    for base in sorted(bases - {""}, key=len, reverse=True):  # "/" as a root keeps the text
+        text = text.replace(base + "/", "")
     return _HOME.sub("~", text)
 
 

@@ -29,6 +29,11 @@ _RUNNERS = {
     ("yarn", "dlx"),
 }
 _SINGLE_RUNNERS = frozenset({"npx", "bunx", "pipx"})
+# Tools a runner may start directly (the rest of a `hatch run X` is a project script).
+KNOWN_TOOLS_EARLY = frozenset(
+    {"pytest", "python", "python3", "mypy", "ruff", "black", "flake8", "pylint", "isort", "tox",
+     "nox", "pyright", "coverage", "sphinx-build"}
+)
 _ENV_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 # Redirections and pagers that do not change what a command does.
 _NOISE_SUFFIX = re.compile(
@@ -79,12 +84,12 @@ _SUBCOMMAND_PURPOSE: dict[str, dict[str, Purpose]] = {
     "mvn": {"test": "test", "verify": "test", "package": "build", "compile": "build",
             "install": "build"},
     "gradle": {"test": "test", "check": "test", "build": "build", "assemble": "build"},
-    "bun": {"test": "test", "install": "install", "run": "run"},
     "deno": {"test": "test", "lint": "lint", "fmt": "format", "check": "typecheck",
              "run": "run"},
     "swift": {"test": "test", "build": "build"},
     "mix": {"test": "test", "format": "format", "compile": "build", "deps.get": "install"},
     "rake": {"test": "test", "spec": "test"},
+    "rails": {"test": "test"},
     "pip": {"install": "install"},
     "pip3": {"install": "install"},
     "uv": {"sync": "install", "pip": "install", "add": "install"},
@@ -94,7 +99,7 @@ _SUBCOMMAND_PURPOSE: dict[str, dict[str, Purpose]] = {
     "composer": {"install": "install", "test": "test"},
     "php": {"artisan": "run"},
 }
-_PACKAGE_MANAGERS = frozenset({"npm", "yarn", "pnpm"})
+_PACKAGE_MANAGERS = frozenset({"npm", "yarn", "pnpm", "bun"})
 _MAKE_LIKE = frozenset({"make", "just", "task", "invoke", "inv", "gmake", "mage"})
 KNOWN_TOOLS = frozenset(
     {*_TOOL_PURPOSE, *_SUBCOMMAND_PURPOSE, *_PACKAGE_MANAGERS, *_MAKE_LIKE, *_SINGLE_RUNNERS,
@@ -144,7 +149,9 @@ def core(segment: str) -> Core:
                 env.append(words[0])
             words.pop(0)
     if len(words) >= 2 and (words[0], words[1]) in _RUNNERS:
-        words = words[2:]
+        runner, words = words[0], words[2:]
+        if runner in ("hatch", "pdm", "rye") and words and words[0] not in KNOWN_TOOLS_EARLY:
+            words[0] = f"{runner}-script:{words[0]}"  # `hatch run test`: a project script
     elif words and words[0] in _SINGLE_RUNNERS:
         words = [w for w in words[1:] if w not in ("--yes", "-y")]
     if words and "/" in words[0] and not words[0].startswith(("./", "../")):
@@ -173,6 +180,8 @@ def _segment_purpose(argv: tuple[str, ...]) -> Purpose | None:
     tool, args = argv[0], argv[1:]
     if tool in _SETUP:
         return None
+    if "-script:" in tool:
+        return _name_purpose(tool.split(":", 1)[1])
     if _PYTHON.match(tool):
         if len(args) >= 2 and args[0] == "-m":
             return _PYTHON_MODULE_PURPOSE.get(args[1])
@@ -190,18 +199,62 @@ def _segment_purpose(argv: tuple[str, ...]) -> Purpose | None:
         tool = "gradle"
     if tool in ("./mvnw", "mvnw"):
         tool = "mvn"
+    if tool in ("tox", "nox") and _option(args, ("-e", "-s", "--session")):
+        return _name_purpose(_option(args, ("-e", "-s", "--session")) or "") or "test"
     if tool in _TOOL_PURPOSE:
         return _TOOL_PURPOSE[tool]
     if tool in _PACKAGE_MANAGERS:
         return _package_script_purpose(tool, args)
     if tool in _MAKE_LIKE:
-        targets = [a for a in args if not a.startswith("-") and "=" not in a]
+        targets = _positional(args, takes_value=("-C", "-f", "-j", "--directory", "--file"))
         if not targets:
             return "build"
         return _name_purpose(targets[-1])
+    if tool == "cmake":
+        return "build" if "--build" in args else None
+    if tool in ("bash", "sh", "zsh") and args and not args[0].startswith("-"):
+        return _script_purpose(args[0])
+    if tool.endswith("manage.py"):
+        return "test" if args[:1] == ("test",) else None
+    if "/" in tool or tool.endswith((".sh", ".bash")):
+        return _script_purpose(tool)  # ./scripts/run_tests.sh, bin/lint
     if tool in _SUBCOMMAND_PURPOSE:
         sub = next((a for a in args if not a.startswith("-")), "")
+        if (tool, sub) == ("php", "artisan"):
+            return "test" if "test" in args else None
         return _SUBCOMMAND_PURPOSE[tool].get(sub)
+    return None
+
+
+def _option(args: tuple[str, ...], names: tuple[str, ...]) -> str | None:
+    for i, arg in enumerate(args):
+        if arg in names and i + 1 < len(args):
+            return args[i + 1]
+        for name in names:
+            if arg.startswith(name + "="):
+                return arg.split("=", 1)[1]
+    return None
+
+
+def _positional(args: tuple[str, ...], takes_value: tuple[str, ...]) -> list[str]:
+    words, skip = [], False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg in takes_value:
+            skip = True
+        elif not arg.startswith("-") and "=" not in arg:
+            words.append(arg)
+    return words
+
+
+def _script_purpose(path: str) -> Purpose | None:
+    """A project script's purpose from its name: `scripts/run_tests.sh` tests, `bin/lint` lints."""
+    name = path.rsplit("/", 1)[-1].split(".", 1)[0].lower()
+    words = re.split(r"[:\-_.]", name)
+    for wanted in ("lint", "format", "typecheck", "test", "build"):
+        if any(_word_purpose(word) == wanted for word in words):
+            return wanted
     return None
 
 
