@@ -9,8 +9,9 @@ corpus is never touched). Runs the real CLI: `repomind watch --detach`, waits fo
 first index + export, then
   idle CPU     the watcher's own CPU time (utime+stime, children included) over --idle-seconds
                with nothing happening, as seconds and as % of one core;
-  commit →     write one new file with a unique function, `git commit`, and time until
-  memory       .repomind/memory/repo-map.md names the function (median of --commits);
+  commit →     write one new file, `git commit`, and time until the watcher's index + export
+  memory       cycle has finished (its log says so; the index is then at HEAD), median of
+               --commits;
                a burst that ends with a ref update settles in a fraction of a second
                (plus watchdog's 0.5 s inotify move-pairing delay), plain edits in
                settle_seconds (config default 3 s unless --settle).
@@ -152,16 +153,21 @@ def main() -> None:
             idle_cpu = cpu_seconds(pid) - before
 
             latencies = []
-            repo_map = root / ".repomind" / "memory" / "repo-map.md"
             for n in range(args.commits):
                 name = f"bench_watch_probe_{n}_{int(time.time())}"
                 (root / "bench_probe").mkdir(exist_ok=True)
                 (root / "bench_probe" / f"p{n}.py").write_text(f"def {name}():\n    return {n}\n")
                 git(root, "add", "-A")
+                exports = log.read_text().count("export: ok")
                 git(root, "commit", "-q", "-m", f"probe {n}")
                 committed = time.perf_counter()
-                wait_for(lambda name=name: name in repo_map.read_text(), 120)
+                head = git(root, "rev-parse", "HEAD").strip()
+                # memory is updated when the cycle's export has finished after indexing HEAD
+                wait_for(lambda e=exports: log.read_text().count("export: ok") > e, 300)
                 latencies.append(time.perf_counter() - committed)
+                status = json.loads(repomind(root, "status", "--json").stdout)
+                if status["indexed_commit"] != head:
+                    raise SystemExit(f"index not at HEAD: {status['indexed_commit']}")
                 time.sleep(0.5)
         finally:
             stopped = repomind(root, "watch", "--stop")
