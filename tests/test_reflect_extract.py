@@ -269,6 +269,10 @@ def _corrections(session: Session) -> list[str]:
          "Wrong file. The handler is in api/handlers.py."),
         ("ok. remember that the staging DB is read-only.",
          "Remember that the staging DB is read-only."),
+        ("That's the wrong directory. The frontend lives in web/, not frontend/.",
+         "That's the wrong directory. The frontend lives in web/, not frontend/."),
+        ("It's flaky on CI too. Rerun it once before investigating.",
+         "Rerun it once before investigating."),
     ],
 )
 def test_corrections_after_an_agent_action(message: str, expected: str) -> None:
@@ -395,6 +399,13 @@ def test_edits_that_left_the_same_error_are_wrong_turns_not_co_edits() -> None:
     lessons = _real("claude_code/61_js_build_same_error.jsonl")
     assert _by_kind(lessons, "cochange") == []  # a.js, b.js, c.js changed nothing; config.js did
     assert [lesson.topic for lesson in _by_kind(lessons, "loop")] == ["loop:npm run build"]
+
+
+def test_git_checkout_of_an_edited_file_reverts_it() -> None:
+    lessons = _real("claude_code/70_py_wrong_settings_file.jsonl")
+    assert _by_kind(lessons, "cochange") == []
+    [correction] = _by_kind(lessons, "correction")
+    assert correction.files == ("config/settings/prod.py", "settings.py")
 
 
 def test_files_of_separate_tasks_are_not_co_edits() -> None:

@@ -135,7 +135,6 @@ def _reverted_paths(command: str) -> list[str]:
             continue
         if "--" in args:
             args = args[args.index("--") + 1:]
-        elif argv[:2] == ["git", "checkout"]:
-            continue  # `git checkout <branch>` without `--` switches branches
+        # Without `--`, `git checkout x` may name a branch: harmless, only edited files count.
         paths += [a for a in args if not a.startswith("-")]
     return paths

@@ -25,7 +25,11 @@ _RULE = re.compile(
     r"(?:always|never)\b"
     r"|\b(?:from now on|going forward|in (?:the )?future|remember(?: that| to)?\b|keep in mind"
     r"|in this (?:repo(?:sitory)?|project|codebase|team)|(?:our|the house|the team'?s?) "
-    r"(?:convention|style|rule)|we (?:use|don'?t|do not|prefer|only)\b|i prefer\b|prefer\b)",
+    r"(?:convention|style|rule)|we (?:use|don'?t|do not|prefer|only)\b|i prefer\b|prefer\b)"
+    # a procedure: "Rerun it once before investigating", "Pull before rebasing"
+    r"|^(?:please\s+)?(?:re)?(?:run|check|read|build|lint|test|update|pull|install|format|ask"
+    r"|wait|restart|clear|regenerate|back up|commit|rebase|fetch)\b[^.]*\b(?:before|after) "
+    r"\w+ing\b",
     re.IGNORECASE,
 )
 # A correction of what the agent just did: at the start of the message or of a sentence.
@@ -218,7 +222,8 @@ def _corrective(sentence: str) -> bool:
 
 
 _OPENING_CORRECTION = re.compile(
-    r"^(?:no|nope)\s*[,.!:;—–-]|^(?:wrong|that'?s wrong|that is wrong|that'?s not right)\b",
+    r"^(?:no|nope)\s*[,.!:;—–-]|^(?:wrong|(?:that'?s|that is|this is) (?:the )?wrong"
+    r"|that'?s not right|not (?:that|this) one)\b",
     re.IGNORECASE,
 )
 
