@@ -180,7 +180,7 @@ def test_redact_data_recurses_into_keys_and_values() -> None:
     data = {
         "env": {"DB_PASSWORD": "hunter2", "PATH": "/usr/bin"},
         "headers": [("Authorization", f"Bearer {RANDOM_TOKEN}")],
-        f"key-{GITHUB}": [1, 2.5, None, True],
+        f"key {GITHUB}": [1, 2.5, None, True],
         "pair": Pair(f"SECRET_KEY={PASSWORD}", "plain"),
         "nested": [{"password": PASSWORD}, (AWS_KEY_ID,)],
     }
@@ -192,7 +192,7 @@ def test_redact_data_recurses_into_keys_and_values() -> None:
     assert isinstance(out["pair"], Pair)
     assert out["pair"].right == "plain"
     assert isinstance(out["nested"][1], tuple)
-    assert out["key-[REDACTED:github-token]"] == [1, 2.5, None, True]
+    assert out["key [REDACTED:github-token]"] == [1, 2.5, None, True]
     assert data["env"]["DB_PASSWORD"] == "hunter2"  # the input is not mutated
 
 
