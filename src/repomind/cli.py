@@ -336,20 +336,21 @@ def watch(
 ) -> None:
     """Re-index and export when the tree settles; reflect and refresh the wiki when idle."""
     from repomind.errors import UsageError
-    from repomind.watch import daemon
+    from repomind.watch import control, daemon
+    from repomind.watch.state import watcher_status
 
     if detach + stop + show_status > 1:
         raise UsageError("choose one of --detach, --stop, --status")
     layout = _layout(repo)
     if show_status:
-        state = daemon.watcher_status(layout)
+        current = watcher_status(layout)
         if as_json:
-            _print_json(state.to_json())
+            _print_json(current.to_json())
         else:
-            typer.echo(f"watch: {state.describe()}")
+            typer.echo(f"watch: {current.describe()}")
         return
     if stop:
-        report = daemon.stop_watcher(layout)
+        report = control.stop_watcher(layout)
         if not report.was_running:
             typer.echo("watch: not running in this repository")
         else:
@@ -358,7 +359,7 @@ def watch(
         return
     times = daemon.watch_times(layout, settle_seconds, idle_seconds)  # validates the config
     if detach:
-        pid, log_path = daemon.start_detached(layout, settle_seconds, idle_seconds)
+        pid, log_path = control.start_detached(layout, settle_seconds, idle_seconds)
         typer.echo(f"watch: started in the background (pid {pid}); log: {log_path}")
         return
     raise typer.Exit(daemon.run_foreground(layout, times, log_file))

@@ -217,14 +217,14 @@ def _lessons(layout: Layout) -> dict[str, int]:
 
 def _watch(layout: Layout) -> dict[str, Any]:
     """Whether `repomind watch` runs for this repository, and its last step."""
-    from repomind.watch.daemon import watcher_status
+    from repomind.watch.state import watcher_status
 
     return watcher_status(layout).to_json()
 
 
 def watch_rows(data: dict[str, Any]) -> list[tuple[str, str]]:
     """The `watch` line of `repomind status` (text output)."""
-    from repomind.watch.daemon import WatchStatus
+    from repomind.watch.state import WatchStatus
 
     watch = data.get("watch")
     if not watch:

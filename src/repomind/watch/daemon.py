@@ -1,4 +1,4 @@
-"""The watcher process: one per repository (lock), its loop, and start/stop/status from outside.
+"""The watcher process: its loop over settle and idle deadlines, signals, and self-repair.
 
 The loop sleeps in `select` on a wake-up pipe (written by the observer thread on the first
 event of a burst, and by signal handlers) with a timeout set to the next thing that is due:
@@ -14,30 +14,33 @@ import logging
 import os
 import select
 import signal
-import subprocess
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from repomind.errors import OperationError
 from repomind.layout import Layout
 from repomind.watch import steps as st
 from repomind.watch.observer import Activity, GitDirs, TreeWatcher, find_git_dirs, unignored
+from repomind.watch.state import (
+    LOG_NAME,
+    STATUS_NAME,
+    WatchLock,
+    already_running_error,
+    pid_alive,
+    process_cmdline,
+    read_status_file,
+    utc_now,
+)
 
-LOCK_NAME = "watch.lock"
-STATUS_NAME = "watch.json"
-LOG_NAME = "watch.log"
 LOG_ROTATE_BYTES = 1 << 20
 HEALTH_SECONDS = 60.0  # how often an idle watcher checks that its folders and lock still exist
 GIT_SETTLE_SECONDS = 0.25  # settle time when the newest event is a ref update
 HEALTH_DELAY_SECONDS = 0.5  # after a deletion event, before the check
 MISSING_ROOT_SECONDS = 5.0  # how often it looks for a deleted repository coming back
 STOP_GRACE_SECONDS = 20.0  # a running step may finish this long after a stop request
-STOP_WAIT_SECONDS = STOP_GRACE_SECONDS + st.TERM_GRACE_SECONDS + 10.0
-START_WAIT_SECONDS = 15.0
 
 log = logging.getLogger("repomind.watch")
 
@@ -60,159 +63,6 @@ def watch_times(
     settle = float(config.settle_seconds) if settle_seconds is None else settle_seconds
     idle = float(config.idle_minutes) * 60 if idle_seconds is None else idle_seconds
     return WatchTimes(max(settle, 0.05), max(idle, 0.0))
-
-
-@dataclass(slots=True)
-class WatchStatus:
-    """What `watch --status` and `repomind status` report (from the watcher's status file)."""
-
-    running: bool
-    pid: int | None = None
-    started: str | None = None
-    state: str = "not running"
-    last_step: dict[str, Any] | None = None
-    last_error: dict[str, Any] | None = None
-    log: str | None = None
-    settle_seconds: float | None = None
-    idle_seconds: float | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
-    def describe(self) -> str:
-        """One line for humans."""
-        if not self.running:
-            text = "not running — start it with `repomind watch --detach`"
-            if self.last_error:
-                text += f" (last error: {self.last_error.get('step')}: "
-                text += f"{self.last_error.get('message', '')})"
-            return text
-        text = f"running (pid {self.pid}, since {self.started}): {self.state}"
-        if self.last_step:
-            text += f"; last step {self.last_step.get('name')} {self.last_step.get('outcome')}"
-            text += f" at {self.last_step.get('at')}"
-        return text
-
-
-def _utc_now() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-
-
-# --- the lock and the status file ---------------------------------------------------------
-
-
-class WatchLock:
-    """An exclusive flock on `.repomind/state/watch.lock`, released by the kernel on any exit.
-
-    So a crashed watcher never blocks the next start; the status file beside it only tells
-    who holds the lock.
-    """
-
-    def __init__(self, layout: Layout) -> None:
-        self.path = layout.state / LOCK_NAME
-        self._fd: int | None = None
-
-    def acquire(self) -> bool:
-        import fcntl
-
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            os.close(fd)
-            return False
-        self.release()
-        self._fd = fd
-        return True
-
-    def intact(self) -> bool:
-        """False when the lock file we hold was deleted or replaced (folder removed)."""
-        if self._fd is None:
-            return False
-        try:
-            return os.stat(self.path).st_ino == os.fstat(self._fd).st_ino
-        except OSError:
-            return False
-
-    def release(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
-
-
-def _is_locked(layout: Layout) -> bool:
-    """Whether some process holds the watch lock (probing takes it for an instant)."""
-    lock = WatchLock(layout)
-    if not lock.path.exists():
-        return False
-    if lock.acquire():
-        lock.release()
-        return False
-    return True
-
-
-def _read_status_file(layout: Layout) -> dict[str, Any]:
-    try:
-        data = json.loads((layout.state / STATUS_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a zombie (exited, not yet reaped) is gone for our purposes
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
-            return handle.read().rpartition(")")[2].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True
-
-
-def _cmdline(pid: int) -> bytes:
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as handle:
-            return handle.read()
-    except OSError:
-        return b""
-
-
-def watcher_status(layout: Layout) -> WatchStatus:
-    """Whether a watcher runs for this repository, and what it last did."""
-    data = _read_status_file(layout)
-    pid = data.get("pid") if isinstance(data.get("pid"), int) else None
-    # The lock is the truth; the command line covers the instant its file is being recreated.
-    running = (
-        pid is not None
-        and _pid_alive(pid)
-        and (_is_locked(layout) or b"watch" in _cmdline(pid))
-    )
-    status = WatchStatus(
-        running=running,
-        pid=pid if running else None,
-        started=data.get("started") if running else None,
-        state=str(data.get("state", "")) if running else "not running",
-        last_step=data.get("last_step"),
-        last_error=data.get("last_error"),
-        log=str(layout.state / LOG_NAME) if (layout.state / LOG_NAME).exists() else None,
-        settle_seconds=data.get("settle_seconds") if running else None,
-        idle_seconds=data.get("idle_seconds") if running else None,
-    )
-    return status
-
-
-def _already_running(layout: Layout) -> OperationError:
-    data = _read_status_file(layout)
-    pid, since = data.get("pid", "?"), data.get("started", "?")
-    return OperationError(
-        f"repomind watch is already running in this repository (pid {pid}, since {since}); "
-        "stop it with `repomind watch --stop`"
-    )
 
 
 # --- the watcher itself ---------------------------------------------------------------------
@@ -275,14 +125,14 @@ class Watcher:
 
     def run(self) -> int:
         if not self.lock.acquire():
-            raise _already_running(self.layout)
+            raise already_running_error(self.layout)
         self._reap_stale_step()
         previous = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
         for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
             signal.signal(sig, self._on_signal)
         self.status = {
             "pid": os.getpid(),
-            "started": _utc_now(),
+            "started": utc_now(),
             "root": str(self.root),
             "state": "starting",
             "settle_seconds": self.times.settle,
@@ -304,7 +154,7 @@ class Watcher:
         finally:
             if self.tree is not None:
                 self.tree.stop()
-            self.status.update(state="stopped", stopped=_utc_now(), child_pid=None)
+            self.status.update(state="stopped", stopped=utc_now(), child_pid=None)
             with contextlib.suppress(OSError):
                 self._write_status()
             self.lock.release()
@@ -323,11 +173,11 @@ class Watcher:
 
     def _reap_stale_step(self) -> None:
         """A step left running by a watcher that was killed (normally PDEATHSIG ends it)."""
-        data = _read_status_file(self.layout)
+        data = read_status_file(self.layout)
         pid = data.get("child_pid")
-        if not isinstance(pid, int) or not _pid_alive(pid):
+        if not isinstance(pid, int) or not pid_alive(pid):
             return
-        cmdline = _cmdline(pid)
+        cmdline = process_cmdline(pid)
         if b"repomind.watch.child" in cmdline and str(self.root).encode() in cmdline:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(pid, signal.SIGTERM)
@@ -522,7 +372,7 @@ class Watcher:
         record = {
             "name": step.name,
             "outcome": result.outcome,
-            "at": _utc_now(),
+            "at": utc_now(),
             "seconds": round(result.seconds, 3),
         }
         self.status["child_pid"] = None
@@ -614,90 +464,3 @@ def run_foreground(
         _redirect_output(log_file)
     _setup_logging(logging.DEBUG if verbose else logging.INFO)
     return Watcher(layout, times, log_file).run()
-
-
-# --- start in the background, stop, from another process -----------------------------------
-
-
-def start_detached(
-    layout: Layout,
-    settle_seconds: float | None = None,
-    idle_seconds: float | None = None,
-) -> tuple[int, Path]:
-    """Start a background watcher; returns its pid and log once it is watching."""
-    if _is_locked(layout):
-        raise _already_running(layout)
-    layout.state.mkdir(parents=True, exist_ok=True)
-    log_file = layout.state / LOG_NAME
-    with contextlib.suppress(OSError):
-        if log_file.stat().st_size > LOG_ROTATE_BYTES:
-            os.replace(log_file, log_file.with_name(LOG_NAME + ".1"))
-    command = [sys.executable, "-m", "repomind", "watch", "-C", str(layout.root)]
-    command += ["--log-file", str(log_file)]
-    if settle_seconds is not None:
-        command += ["--settle-seconds", str(settle_seconds)]
-    if idle_seconds is not None:
-        command += ["--idle-seconds", str(idle_seconds)]
-    offset = log_file.stat().st_size if log_file.exists() else 0
-    with open(log_file, "ab") as sink:
-        proc = subprocess.Popen(
-            command,
-            cwd=str(layout.root),
-            stdin=subprocess.DEVNULL,
-            stdout=sink,
-            stderr=sink,
-            start_new_session=True,
-        )
-    deadline = time.monotonic() + START_WAIT_SECONDS
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise OperationError(f"repomind watch did not start: {_log_tail(log_file, offset)}")
-        data = _read_status_file(layout)
-        if data.get("pid") == proc.pid and data.get("state") != "starting":
-            proc.returncode = 0  # it outlives us on purpose: no "still running" warning
-            return proc.pid, log_file
-        time.sleep(0.05)
-    proc.returncode = 0
-    return proc.pid, log_file  # slow to start, but running: --status will tell
-
-
-def _log_tail(log_file: Path, offset: int) -> str:
-    try:
-        with open(log_file, "rb") as handle:
-            handle.seek(offset)
-            text = handle.read().decode("utf-8", "replace")
-    except OSError:
-        return "no log"
-    lines = [line for line in text.strip().splitlines() if line.strip()]
-    last = lines[-1] if lines else "exited without a message"
-    return last.removeprefix("repomind: error: ")
-
-
-@dataclass(slots=True)
-class StopReport:
-    was_running: bool
-    pid: int | None = None
-    killed: bool = False  # it did not stop within the wait and was killed
-
-
-def stop_watcher(layout: Layout, wait: float = STOP_WAIT_SECONDS) -> StopReport:
-    """Ask the running watcher to stop (SIGTERM) and wait for it; kill it if it hangs."""
-    status = watcher_status(layout)
-    if not status.running or status.pid is None:
-        return StopReport(False)
-    pid = status.pid
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + wait
-    while time.monotonic() < deadline:
-        if not _pid_alive(pid):
-            return StopReport(True, pid)
-        time.sleep(0.05)
-    child = _read_status_file(layout).get("child_pid")
-    for target in (pid, child):
-        if isinstance(target, int):
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(target, signal.SIGKILL)
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.kill(pid, signal.SIGKILL)
-    return StopReport(True, pid, killed=True)

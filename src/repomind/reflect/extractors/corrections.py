@@ -21,8 +21,8 @@ MAX_MESSAGE_CHARS = 1500  # longer messages are pasted logs or specs, not correc
 # as an instruction ("always run …", "we never …", "No, always …"), not as a description
 # ("the cart always shows 0").
 _RULE = re.compile(
-    r"(?:^|[,;:(—–]\s*|\b(?:please|and|but|so|then|you|we|i|should|must|to|just|remember)\s+)"
-    r"(?:always|never)\b"
+    r"(?:^|[,;:(—–]\s*|\b(?:please|and|but|so|then|to|just|remember|(?:you|we|i)"
+    r"(?: should| must| will|'ll)?)\s+)(?:always|never)\b"
     r"|\b(?:from now on|going forward|in (?:the )?future|remember(?: that| to)?\b|keep in mind"
     r"|in this (?:repo(?:sitory)?|project|codebase|team)|(?:our|the house|the team'?s?) "
     r"(?:convention|style|rule)|we (?:use|don'?t|do not|prefer|only)\b|i prefer\b|prefer\b)"
