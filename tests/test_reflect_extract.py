@@ -503,6 +503,18 @@ def test_codex_workdir_in_a_subdirectory_is_kept_in_the_command() -> None:
     assert lesson.commands == ("cd svc && go test ./...",)
 
 
+def test_a_session_started_in_a_subdirectory_cites_commands_from_the_root() -> None:
+    built = _Builder().run("npm test", 0, "Tests: 3 passed").edit("src/a.js").edit("src/b.js")
+    session = built.session()
+    session = Session(session.agent, session.session_id, session.path, "/repo/web",
+                      session.started, session.events)
+    lessons = extract_lessons(session, ROOT)
+    assert [lesson.topic for lesson in lessons] == [
+        "cochange:web/src/a.js|web/src/b.js",
+        "confirmed:cd web && npm test",
+    ]
+
+
 def test_timing_wrappers_and_pagers_are_left_out_of_cited_commands() -> None:
     session = _Builder().run("cd /repo && timeout 120 npm test 2>&1 | tail -20", 0, "ok").session()
     [lesson] = _by_kind(extract_lessons(session, ROOT), "confirmed")

@@ -35,13 +35,19 @@ def command_lessons(session: Session, root: Path) -> list[Lesson]:
     """"Use Y, not X": X failed for a reason of its own, and Y, with the same purpose, worked."""
     all_runs = runs(session, root)
     edits = _edit_positions(session, root)
+    # The first later run of each purpose that passed, for every run (one backward pass).
+    next_pass: list[dict[str, Run]] = [{} for _ in all_runs]
+    ahead: dict[str, Run] = {}
+    for index in range(len(all_runs) - 1, -1, -1):
+        next_pass[index] = dict(ahead)
+        run = all_runs[index]
+        if run.ok and run.purpose:
+            ahead[run.purpose] = run
     pairs: dict[str, tuple[list[Run], Run]] = {}
     for index, failed in enumerate(all_runs):
         if failed.ok or not failed.finished or failed.purpose is None or failed.transient:
             continue
-        worked = next(
-            (r for r in all_runs[index + 1:] if r.purpose == failed.purpose and r.ok), None
-        )
+        worked = next_pass[index].get(failed.purpose)
         if worked is None or not _command_was_the_problem(failed, worked, edits):
             continue
         known = pairs.get(failed.purpose)

@@ -165,10 +165,10 @@ def runs(session: Session, root: Path) -> list[Run]:
         if ok and _MASKED_STATUS.search(event.command) and _MASKED_FAILURE.search(output):
             ok = False  # `pytest | tail`, `|| true`: the exit status is not the command's
         normal = shell.normalize(event.command, place)
-        workdir = event.input.get("workdir") or event.input.get("cwd")
+        workdir = event.input.get("workdir") or event.input.get("cwd") or session.cwd
         where = place(workdir) if isinstance(workdir, str) and workdir else None
         if where and normal and not normal.startswith("cd "):
-            normal = f"cd {where} && {normal}"  # Codex runs a call in its `workdir`
+            normal = f"cd {where} && {normal}"  # run in a subdirectory (Codex `workdir`, cwd)
         found.append(
             Run(position, event.command, normal, purpose, ok, result is not None, output)
         )
