@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from repomind.config import MemorySettings
@@ -90,7 +91,7 @@ class AreaFacts:
 @dataclass(slots=True)
 class RepoFacts:
     plan: Plan
-    areas: dict[str, AreaFacts]  # slug -> facts
+    areas: Mapping[str, AreaFacts]  # slug -> facts (LazyAreas)
     file_lines: dict[str, int]  # every indexed file -> its line count (for citation checks)
     file_hash: dict[str, str]
     rank: dict[str, float]
@@ -99,28 +100,61 @@ class RepoFacts:
     repo_map: str = ""  # memory/repo-map.md's generated text (shared context of every page)
 
 
-def collect_facts(
-    store: Store, plan: Plan, memory: MemorySettings, lessons_text: str = ""
-) -> RepoFacts:
-    """Facts for every planned area, from one pass over the index."""
-    from repomind.memory.repomap import _symbol_importance
+class LazyAreas(Mapping[str, AreaFacts]):
+    """slug -> AreaFacts, each computed on first use: a run that rebuilds one page reads
+    the index for that area only (iterating computes them all, for the overview)."""
 
+    def __init__(self, areas: tuple[Area, ...], build: Callable[[Area], AreaFacts]) -> None:
+        self._areas = {a.slug: a for a in areas}
+        self._build = build
+        self._done: dict[str, AreaFacts] = {}
+
+    def __getitem__(self, slug: str) -> AreaFacts:
+        if slug not in self._done:
+            self._done[slug] = self._build(self._areas[slug])
+        return self._done[slug]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._areas)
+
+    def __len__(self) -> int:
+        return len(self._areas)
+
+
+def collect_facts(
+    store: Store,
+    plan: Plan,
+    memory: MemorySettings,
+    lessons_text: str = "",
+    edges: list[tuple[str, str, float]] | None = None,
+) -> RepoFacts:
+    """Facts for the planned areas (computed lazily, per area, while `store` is open;
+    `edges`: the plan's dependency edges, when already read)."""
     rows = store.files()
     indexed = {p: r for p, r in rows.items() if r.skip is None}
     rank = store.rank()
     top = max(rank.values(), default=0.0)
     area_of = plan.area_of()
-    wanted = sorted(area_of)
-    docs = store.file_docs(wanted)
-    symbols_by_file: dict[str, list] = defaultdict(list)
-    for row in store.symbols_of(wanted):
-        symbols_by_file[row.path].append(row)
-    importance = _symbol_importance(store, symbols_by_file)
-    edges = dependency_edges(store, wanted)
-    history = store.file_history()
+    if edges is None:
+        edges = dependency_edges(store, sorted(area_of))
+    by_area: dict[str, list[tuple[str, str, float]]] = defaultdict(list)
+    for src, dst, weight in edges:
+        by_area[area_of[src]].append((src, dst, weight))
+        if area_of[dst] != area_of[src]:
+            by_area[area_of[dst]].append((src, dst, weight))
     lessons = _lesson_lines(lessons_text)
-    out: dict[str, AreaFacts] = {}
-    for area in plan.areas:
+    history: dict[str, tuple[int, int, int, int]] = {}
+
+    def build(area: Area) -> AreaFacts:
+        from repomind.memory.repomap import _symbol_importance
+
+        if not history:
+            history.update(store.file_history() or {"": (0, 0, 0, 0)})
+        docs = store.file_docs(area.files)
+        symbols_by_file: dict[str, list] = defaultdict(list)
+        for row in store.symbols_of(area.files):
+            symbols_by_file[row.path].append(row)
+        importance = _symbol_importance(store, symbols_by_file)
         files = sorted(
             (
                 FileFact(p, indexed[p].lines, indexed[p].hash, rank.get(p, 0.0), _first(docs, p))
@@ -129,33 +163,33 @@ def collect_facts(
             ),
             key=lambda f: (-f.rank, f.path),
         )
-        symbols = _ranked_symbols(area, symbols_by_file, importance)
         members = set(area.files)
+        touching = by_area.get(area.slug, [])
         internal = sorted(
-            ((s, d, w) for s, d, w in edges if s in members and d in members),
+            ((s, d, w) for s, d, w in touching if s in members and d in members),
             key=lambda e: (-e[2], e[0], e[1]),
         )[: LINK_EXAMPLES * 2]
-        out[area.slug] = AreaFacts(
+        return AreaFacts(
             area=area,
             files=files,
-            symbols=symbols,
+            symbols=_ranked_symbols(area, symbols_by_file, importance),
             internal=[_dependency(store, s, d, w) for s, d, w in internal],
-            uses=_links(store, edges, members, area_of, outgoing=True),
-            used_by=_links(store, edges, members, area_of, outgoing=False),
+            uses=_links(store, touching, members, area_of, outgoing=True),
+            used_by=_links(store, touching, members, area_of, outgoing=False),
             couplings=_couplings(store, area, memory, history, set(indexed)),
             lessons=[line for line in lessons if any(f"`{p}" in line for p in area.files)][
                 :LESSONS
             ],
         )
-    readme = _readme(store, indexed)
+
     return RepoFacts(
         plan,
-        out,
+        LazyAreas(plan.areas, build),
         {p: r.lines for p, r in indexed.items()},
         {p: r.hash for p, r in indexed.items()},
         rank,
         top,
-        readme,
+        _readme(store, indexed),
     )
 
 
@@ -195,13 +229,13 @@ def _ranked_symbols(
                     s.line,
                     s.end_line,
                     s.parent,
-                    one_line(s.doc, 240),
+                    s.doc,
                     s.signature,
                     round(used + documented, 12),
                 )
             )
     facts.sort(key=lambda f: (-f.importance, bool(f.parent), f.path, f.line, f.name))
-    return facts[:TOP_SYMBOLS]
+    return [replace(f, doc=one_line(f.doc, 240)) for f in facts[:TOP_SYMBOLS]]
 
 
 def _dependency(store: Store, src: str, dst: str, weight: float) -> Dependency:

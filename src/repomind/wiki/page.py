@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from repomind.fsutil import write_text_atomic
 from repomind.memory.blocks import find_block, replace_block
-from repomind.memory.document import split_frontmatter
+from repomind.memory.document import Frontmatter, split_frontmatter
 
 BLOCK = "wiki"
 SKELETON = "skeleton"
@@ -43,7 +44,7 @@ def read_page(path: Path) -> PageState | None:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
-    front = split_frontmatter(text)
+    front = _frontmatter(text)
     data = front.fields
     raw = data.get("sources")
     sources = {str(k): str(v) for k, v in raw.items()} if isinstance(raw, dict) else {}
@@ -63,6 +64,52 @@ def read_page(path: Path) -> PageState | None:
         human=bool(outside.strip()),
         extra={k: v for k, v in data.items() if k not in OWN_KEYS},
     )
+
+
+_KEY = re.compile(r"^([A-Za-z_][\w-]*): (.+)$")
+_SOURCE = re.compile(r'^  ("(?:[^"\\]|\\.)*"): ("[0-9a-f]*")$')
+
+
+def _frontmatter(text: str) -> Frontmatter:
+    """Frontmatter as `render_frontmatter` writes it, read without YAML (a page with hundreds
+    of sources costs ~30 ms in PyYAML); anything else goes through the YAML parser."""
+    fast = _own_frontmatter(text)
+    return fast if fast is not None else split_frontmatter(text)
+
+
+def _own_frontmatter(text: str) -> Frontmatter | None:
+    if not text.startswith("---\n"):
+        return None
+    end = text.find("\n---\n", 3)
+    if end < 0:
+        return None
+    lines = text[4:end].split("\n")
+    data: dict[str, object] = {}
+    i = 0
+    while i < len(lines):
+        if lines[i] == "sources:":
+            sources: dict[str, str] = {}
+            i += 1
+            while i < len(lines) and lines[i].startswith("  "):
+                match = _SOURCE.match(lines[i])
+                if match is None:
+                    return None
+                sources[json.loads(match.group(1))] = json.loads(match.group(2))
+                i += 1
+            data["sources"] = sources
+            continue
+        key = _KEY.match(lines[i])
+        if key is None:
+            return None
+        try:
+            value = json.loads(key.group(2))
+        except ValueError:
+            return None
+        if isinstance(value, (dict, list)) and value:
+            return None
+        data[key.group(1)] = value
+        i += 1
+    return Frontmatter(data, text[end + 5 :])
 
 
 def source_hashes(files: list[str], file_hash: Mapping[str, str]) -> dict[str, str]:
@@ -101,7 +148,7 @@ def page_text(
     extra: dict[str, object] = {}
     body = "\n"
     if existing is not None:
-        front = split_frontmatter(existing)
+        front = _frontmatter(existing)
         extra = {k: v for k, v in front.fields.items() if k not in OWN_KEYS}
         body = front.body if front.fields else existing
         if not body.startswith("\n"):
@@ -123,7 +170,7 @@ def write_page(
         existing = None
     except (OSError, UnicodeDecodeError):
         return False
-    if existing is not None and split_frontmatter(existing).fields.get("readonly") is True:
+    if existing is not None and _frontmatter(existing).fields.get("readonly") is True:
         return False
     return write_text_atomic(path, page_text(existing, description, generator, sources, content))
 

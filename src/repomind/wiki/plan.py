@@ -33,6 +33,7 @@ class Area:
 @dataclass(frozen=True, slots=True)
 class Plan:
     areas: tuple[Area, ...]  # sorted by slug
+    edges: tuple[tuple[str, str, float], ...] = ()  # dependency edges between wiki files
 
     def area_of(self) -> dict[str, str]:
         """path -> slug of the area holding it."""
@@ -59,18 +60,22 @@ def plan_areas(store: Store, max_pages: int) -> Plan:
     """The areas of the repository's code, at most `max_pages` of them."""
     files = wiki_files(store)
     if not files:
-        return Plan(())
+        return Plan(())  # nothing to explain
     pages = max(1, max_pages)
     limit = max(MAX_AREA_FILES, math.ceil(len(files) / pages))
-    edges = _undirected(dependency_edges(store, files), set(files))
+    directed = dependency_edges(store, files)
+    edges = _undirected(directed, set(files))
     rank = store.rank()
     lines = {p: r.lines for p, r in store.files().items()}
     groups = _split("", files, limit, edges, rank, lines)
-    groups = _fold_tiny(groups, edges, lines)
+    adjacency: dict[str, dict[str, float]] = defaultdict(dict)
+    for (a, b), weight in edges.items():
+        adjacency[a][b] = adjacency[b][a] = weight
+    groups = _fold_tiny(groups, adjacency, lines)
     while len(groups) > pages:
         smallest = min(groups, key=lambda g: (len(g.files), g.directory, g.theme))
-        groups = _merge_into_neighbour(groups, smallest, edges)
-    return Plan(_name(groups, rank))
+        groups = _merge_into_neighbour(groups, smallest, adjacency)
+    return Plan(_name(groups, rank), tuple(directed))
 
 
 def dependency_edges(store: Store, paths: list[str]) -> list[tuple[str, str, float]]:
@@ -185,30 +190,37 @@ def _substantial(files: list[str], lines: dict[str, int]) -> bool:
 
 
 def _fold_tiny(
-    groups: list[_Group], edges: dict[tuple[str, str], float], lines: dict[str, int]
+    groups: list[_Group], adjacency: dict[str, dict[str, float]], lines: dict[str, int]
 ) -> list[_Group]:
     while len(groups) > 1:
         tiny = [g for g in groups if not _substantial(g.files, lines)]
         if not tiny:
             break
         smallest = min(tiny, key=lambda g: (len(g.files), g.directory, g.theme))
-        groups = _merge_into_neighbour(groups, smallest, edges)
+        groups = _merge_into_neighbour(groups, smallest, adjacency)
     return groups
 
 
 def _merge_into_neighbour(
-    groups: list[_Group], group: _Group, edges: dict[tuple[str, str], float]
+    groups: list[_Group], group: _Group, adjacency: dict[str, dict[str, float]]
 ) -> list[_Group]:
     """`group` folded into the group it depends on most (then the nearest directory)."""
     others = [g for g in groups if g is not group]
+    owner = {f: i for i, g in enumerate(others) for f in g.files}
+    links: dict[int, float] = defaultdict(float)
+    for f in group.files:
+        for other_file, weight in adjacency.get(f, {}).items():
+            if (i := owner.get(other_file)) is not None:
+                links[i] += weight
 
-    def closeness(other: _Group) -> tuple[float, int, int, int, str, str]:
-        link = sum(_weight(edges, a, b) for a in group.files for b in other.files)
+    def closeness(i: int) -> tuple[float, int, int, int, str, str]:
+        other = others[i]
+        link = links.get(i, 0.0)
         shared = _common_depth(group.directory, other.directory)
         depth = other.directory.count("/") + bool(other.directory)
         return (round(link, 6), shared, -depth, len(other.files), other.directory, other.theme)
 
-    target = max(others, key=closeness)
+    target = others[max(range(len(others)), key=closeness)]
     target.files = sorted(target.files + group.files)
     return others
 

@@ -131,7 +131,7 @@ def run_wiki(
     if budget_usd is not None and budget_usd < 0:
         raise UsageError("--budget-usd must be zero or more")
     plan = plan_areas(store, config.wiki.max_pages)
-    repo = collect_facts(store, plan, config.memory, read_lessons(layout.memory))
+    repo = collect_facts(store, plan, config.memory, read_lessons(layout.memory), list(plan.edges))
     repo.repo_map = read_repo_map(layout.memory)
     titles = {a.slug: a.title for a in plan.areas}
     report = WikiReport(generator=llm.model if llm is not None else pages.SKELETON)
