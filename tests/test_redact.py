@@ -262,6 +262,11 @@ ORDINARY = [
     'publicKeyToken="cc7b13ffcd2ddd51"',
     "MYSQL_ALLOW_EMPTY_PASSWORD: yes",
     "password: 'plain', hashed_password: 'fakehashedsecret'",
+    "func TestContextGetFloat64(t *testing.T) {",
+    "public async Task ReadAsInt32BadStringAsync()",
+    "public function testNativeRenameColumnOnMysql57()",
+    "Cpp11BracedListStyle: true",
+    "Author <95158195+JebronLames32@users.noreply.github.com>",
 ]
 
 
@@ -275,6 +280,13 @@ def test_git_shas_are_kept_short_and_full() -> None:
         sha = rand(n, "0123456789abcdef")
         text = f"commit {sha} and {sha}"
         assert redact(text) == text
+
+
+def test_random_tokens_are_caught_by_entropy_alone() -> None:
+    # No key name, no known prefix: only the entropy check can see these.
+    tokens = [rand(40, ALNUM + "+/") for _ in range(200)]
+    caught = sum(redact(f"seed {t} end") == "seed [REDACTED:high-entropy] end" for t in tokens)
+    assert caught >= 0.9 * len(tokens)
 
 
 def test_hex_alone_is_taken_for_a_digest() -> None:

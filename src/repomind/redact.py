@@ -1028,15 +1028,15 @@ def _random_base64(token: str) -> bool:
             changes += a.isupper() != b.isupper()
     if not pairs or changes < 0.3 * pairs:
         return False
-    if max(map(len, _LOWER_RUN.findall(body)), default=0) > 6:
+    if max(map(len, _LOWER_RUN.findall(body)), default=0) > 6 + len(body) // 20:
         return False
     # Words (Test, Context, Get, Float in TestContextGetFloat64) cover most of an identifier.
     return _word_share(body) < 0.55
 
 
 def _mixed(value: str) -> bool:
-    """Both cases and two digits, as random base64 of 20+ characters practically always has."""
-    return not (value.islower() or value.isupper()) and len(_DIGIT.findall(value)) >= 2
+    """Both cases and a digit, as 97% of random base62 strings of 20 characters have."""
+    return not (value.islower() or value.isupper()) and _has_digit(value)
 
 
 def _word_share(value: str) -> float:
@@ -1054,8 +1054,10 @@ def _preceded_by_digest_word(text: str, start: int) -> bool:
 
 
 def _is_path(token: str) -> bool:
+    """Whether most /-separated parts are words (src/app, people/~igusa): a path, not base64."""
     parts = [p for p in token.split("/") if p]
-    return len(parts) >= 3 or any(len(p) >= 3 and _word_share(p) >= 0.6 for p in parts)
+    wordy = sum(1 for p in parts if len(p) <= 3 or _word_share(p) >= 0.6)
+    return 2 * wordy >= len(parts)
 
 
 def _entropy(value: str) -> float:
