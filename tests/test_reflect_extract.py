@@ -326,6 +326,20 @@ def test_a_named_command_is_cited_only_if_it_ran() -> None:
     assert lesson.commands == ("make check",)
 
 
+def test_a_passing_command_the_user_then_rules_out_is_not_confirmed() -> None:
+    session = (
+        _Builder().user("run the tests").run("python -m pytest -q", 0, "8 passed")
+        .user("No, don't run bare pytest here: use `make test`, it sets PYTHONPATH.")
+        .run("make test", 0, "10 passed").session()
+    )
+    topics = [lesson.topic for lesson in extract_lessons(session, ROOT)]
+    assert "confirmed:make test" in topics
+    assert "confirmed:python -m pytest -q" not in topics
+    # Ruled out only for some changes: still a working command.
+    lessons = _real("codex/31_codex_correction_unit.jsonl")
+    assert "confirmed:npm test" in [lesson.topic for lesson in lessons]
+
+
 def test_a_command_the_user_warns_against_is_not_cited() -> None:
     name = "codex/31_codex_correction_unit.jsonl"
     [lesson] = _by_kind(_real(name), "correction")

@@ -8,7 +8,7 @@ from pathlib import Path
 from repomind.reflect.extractors.cochange import cochange_lessons
 from repomind.reflect.extractors.commands import command_lessons, confirmed_lessons
 from repomind.reflect.extractors.common import relativize
-from repomind.reflect.extractors.corrections import correction_lessons
+from repomind.reflect.extractors.corrections import correction_lessons, discouraged_commands
 from repomind.reflect.extractors.loops import loop_lessons
 from repomind.reflect.lesson import Lesson, one_line
 from repomind.reflect.session import Session
@@ -32,7 +32,13 @@ def extract_lessons(session: Session, root: Path) -> list[Lesson]:
     for extractor in EXTRACTORS:
         for lesson in extractor(session, root):
             found.setdefault(lesson.topic, _without_machine_paths(lesson, session, root))
-    return [found[topic] for topic in sorted(found)]
+    # A command the user warned against in this session is not confirmed by having passed.
+    discouraged = discouraged_commands(session, root)
+    lessons = [found[topic] for topic in sorted(found)]
+    return [
+        lesson for lesson in lessons
+        if not (lesson.kind == "confirmed" and discouraged.intersection(lesson.commands))
+    ]
 
 
 def _without_machine_paths(lesson: Lesson, session: Session, root: Path) -> Lesson:

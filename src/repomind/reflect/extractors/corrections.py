@@ -282,6 +282,52 @@ def _cited_commands(rule: str, ran: dict[str, object]) -> tuple[str, ...]:
     return tuple(sorted(set(cited)))
 
 
+def discouraged_commands(session: Session, root: Path) -> set[str]:
+    """Commands run in the session that a correction then warned against, unconditionally.
+
+    "Don't run bare pytest here: use `make test`" discourages `python -m pytest -q`; "don't run
+    the full npm test for small changes" does not discourage `npm test` (only sometimes).
+    """
+    ran = {r.normal for r in runs(session, root) if r.normal}
+    rules = [rule for lesson in correction_lessons(session, root) for rule in (lesson.text,)]
+    found = set()
+    for rule in rules:
+        for clause in re.split(r"[.;:,]|\s[—–]\s", rule):
+            negated = _NEGATION.search(clause)
+            if negated is None or _CONDITIONAL.search(clause):
+                continue
+            warned = clause[negated.end():].lower().replace("`", "")
+            for normal in ran:
+                if any(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", warned)
+                       for name in _identities(normal)):
+                    found.add(normal)
+    return found
+
+
+def _identities(normal: str) -> set[str]:
+    """What a user calls a command: `python3 -m pytest -q` → {"pytest", "python3 -m pytest -q"}."""
+    names = {normal.lower()}
+    for segment in shell.split_segments(normal):
+        argv = shell.core(segment).argv
+        if not argv or argv[0] in ("cd",):
+            continue
+        if len(argv) >= 3 and argv[1] == "-m":
+            names.add(argv[2].lower())
+        elif len(argv) >= 2 and argv[0] in ("npm", "yarn", "pnpm", "go", "cargo", "make"):
+            names.add(f"{argv[0]} {argv[1]}".lower())
+        else:
+            names.add(argv[0].lower())
+    return names
+
+
+_NEGATION = re.compile(
+    r"\b(?:don'?t|do not|never|not|stop|avoid|rather than|instead of)\b", re.IGNORECASE
+)
+_CONDITIONAL = re.compile(
+    r"\b(?:for (?:small|minor|quick|simple|tiny|trivial|big|large)\b|when|unless|if|except"
+    r"|only)\b",
+    re.IGNORECASE,
+)
 _NEGATED = re.compile(
     r"(?:\bdon'?t|\bdo not|\bnever|\bnot|\bno|rather than|instead of|\bstop|\bavoid)\b[^.;,]*$",
     re.IGNORECASE,
