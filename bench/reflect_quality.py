@@ -19,9 +19,10 @@ from typing import Any
 
 import yaml
 
-from repomind.reflect.discover import parse_any
+from repomind.reflect import discover
 from repomind.reflect.extract import extract_lessons
 from repomind.reflect.lesson import Lesson
+from repomind.reflect.session import Session
 
 KINDS = ("command", "correction", "cochange", "loop", "confirmed")
 BAR = 0.8
@@ -112,13 +113,23 @@ def evaluate(directory: Path = DEFAULT_DIR) -> Report:
     spec = yaml.safe_load((directory / "labels.yaml").read_text(encoding="utf-8"))
     scores = []
     for name, entry in sorted(spec["sessions"].items()):
-        session = parse_any(directory / name)
-        if session is None:
+        sessions = _sessions(directory / name)
+        if not sessions:
             raise SystemExit(f"{name}: no parser recognises this transcript")
-        root = Path(entry.get("root") or session.cwd)
-        lessons = extract_lessons(session, root)
+        lessons = []
+        for session in sessions:  # an Aider history holds several sessions
+            root = Path(entry.get("root") or session.cwd)
+            lessons += extract_lessons(session, root)
         scores.append(score_session(name, lessons, entry.get("lessons") or []))
     return Report(scores)
+
+
+def _sessions(path: Path) -> list[Session]:
+    parse_sessions = getattr(discover, "parse_sessions", None)
+    if parse_sessions is not None:
+        return list(parse_sessions(path))
+    session = discover.parse_any(path)
+    return [session] if session is not None else []
 
 
 def _row(name: str, tally: Tally) -> str:
