@@ -304,3 +304,76 @@ def test_sleep_time_work_runs_once_per_idle_period(watched: Watched) -> None:
     repo.write("src/eta.py", "def eta():\n    return 7\n")
     watched.wait_log("sleep-time work", count=2, timeout=15)
     watched.wait_log("wiki:", count=2, timeout=15)
+
+
+# --- the pieces, through their public functions --------------------------------------------
+
+
+def test_event_filter_keeps_work_tree_files_and_ref_moves_only(repo: GitRepo) -> None:
+    from repomind.watch.observer import GIT, HEALTH, QUEUE, TREE, EventFilter, find_git_dirs
+
+    repo.write(".gitignore", "node_modules/\n*.pyc\n")
+    repo.commit("init")
+    f = EventFilter(repo.root, find_git_dirs(repo.root))
+    root = str(repo.root)
+
+    def kind(rel: str, is_dir: bool = False) -> str | None:
+        found = f.classify(os.path.join(root, rel) if rel else root, is_dir)
+        return found[0] if found else None
+
+    assert kind("src/app.py") == TREE
+    assert kind("src", is_dir=True) == TREE
+    assert kind(".repomind/memory/lessons.md") == TREE  # a human edit of memory
+    assert kind(".repomind/config.yaml") == TREE
+    assert kind("node_modules/x/index.js") is None
+    assert kind("node_modules", is_dir=True) is None
+    assert kind("pkg/mod.pyc") is None
+    assert kind(".repomind/cache/index.sqlite") is None
+    assert kind(".repomind/state/watch.log") is None
+    assert kind(".repomind/state/reflect-queue.jsonl") == QUEUE
+    assert kind(".repomind/state", is_dir=True) == HEALTH
+    assert kind("") == HEALTH  # the repository folder itself
+    assert kind(".git/HEAD") == GIT
+    assert kind(".git/refs/heads/feature/x") == GIT
+    assert kind(".git/packed-refs") == GIT
+    assert kind(".git/refs/heads/main.lock") is None
+    assert kind(".git/refs/remotes/origin/main") is None  # a background fetch
+    assert kind(".git/objects/ab/cdef") is None
+    assert kind(".git/index") is None
+    assert f.classify("/somewhere/else.py", False) is None
+
+
+def _run_step(root: Path, *args: str, timeout: float = 60):  # type: ignore[no-untyped-def]
+    from repomind.watch import steps
+
+    read_fd, write_fd = os.pipe()
+    try:
+        step = steps.Step("probe", args, timeout, 1, 4)
+        return steps.run_step(root, step, read_fd, lambda: None)
+    finally:
+        os.close(read_fd)
+        os.close(write_fd)
+
+
+def test_step_outcomes_and_backoff(repo: GitRepo) -> None:
+    from repomind.watch import steps
+
+    repo.commit("init", {"a.py": "x = 1\n"})
+    missing = _run_step(repo.root, "no-such-command")
+    assert missing.outcome == steps.UNAVAILABLE and missing.code == 2
+    bad = _run_step(repo.root, "index", "--no-such-option")
+    assert bad.outcome == steps.FAILED and "No such option" in bad.output
+
+    # a step that runs too long is ended (SIGTERM, then SIGKILL) with its whole group
+    slow = _run_step(repo.root, "watch", "--settle-seconds", "100", timeout=1.5)
+    assert slow.outcome == steps.TIMED_OUT and slow.seconds < 10
+    assert processes_of(repo.root) == []
+
+    backoff = steps.Backoff()
+    step = steps.Step("probe", (), 10, 1, 4)
+    delays = [backoff.record(step, bad, 100.0) for _ in range(4)]
+    assert delays == [1, 2, 4, 4]
+    assert not backoff.ready(step, 103.0) and backoff.ready(step, 104.0)
+    assert backoff.record(step, missing, 0.0) == steps.UNAVAILABLE_RETRY_SECONDS
+    ok = steps.StepResult("probe", steps.OK, 0.1, 0)
+    assert backoff.record(step, ok, 0.0) == 0 and backoff.ready(step, 0.0)
