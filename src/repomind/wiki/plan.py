@@ -252,7 +252,11 @@ def slugify(text: str) -> str:
 def _name(groups: list[_Group], rank: dict[str, float]) -> tuple[Area, ...]:
     for g in groups:
         common = _common_directory(g.files)
-        if common.startswith(g.directory):
+        prefix = f"{g.directory}/" if g.directory else ""
+        inside = sum(1 for f in g.files if f.startswith(prefix))
+        if common.startswith(g.directory) or 2 * inside < len(g.files):
+            # Named after what it holds: the deepest common directory, unless most of its
+            # files sit in the directory it grew from (a few folded-in strays).
             g.directory = common
     by_directory: dict[str, int] = defaultdict(int)
     for g in groups:
