@@ -116,7 +116,7 @@ def _edits_without_effect(session: Session, root: Path) -> set[int]:
     return found
 
 
-def _names_any(text: str, files: dict[str, int]) -> bool:
+def _names_any(text: str, files: dict[str, list[int]]) -> bool:
     lowered = text.lower()
     return any(
         path.lower() in lowered or path.rsplit("/", 1)[-1].lower() in lowered for path in files

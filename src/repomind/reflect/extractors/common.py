@@ -245,8 +245,3 @@ def _inside(absolute: str, base: str) -> str | None:
     if relative == ".." or relative.startswith("../"):
         return None
     return relative
-
-
-def result_ok(session: Session, call: ToolCall) -> bool:
-    result = session.result_of(call.id)
-    return result is None or result.ok

@@ -85,7 +85,7 @@ _PATHLIKE = re.compile(
 
 
 def correction_lessons(session: Session, root: Path) -> list[Lesson]:
-    ran = {r.normal: r for r in runs(session, root) if r.normal}
+    ran = {r.normal for r in runs(session, root) if r.normal}
     touched = _touched_files(session, root)
     lessons: dict[str, Lesson] = {}
     agent_acted = False
@@ -233,7 +233,7 @@ def _lesson(
     root: Path,
     text: str,
     rule: str,
-    ran: dict[str, object],
+    ran: set[str],
     touched: dict[str, str],
 ) -> Lesson:
     commands = _cited_commands(rule, ran)
@@ -265,7 +265,7 @@ def _topic_words(rule: str, limit: int = 6) -> list[str]:
     return sorted(words[:limit])
 
 
-def _cited_commands(rule: str, ran: dict[str, object]) -> tuple[str, ...]:
+def _cited_commands(rule: str, ran: set[str]) -> tuple[str, ...]:
     """Commands the rule recommends that were really run in the session, as they were run.
 
     A command the rule warns against ("don't run the full `npm test`") is not cited.
@@ -360,8 +360,8 @@ def _cited_files(
     rule: str, session: Session, root: Path, touched: dict[str, str]
 ) -> tuple[str, ...]:
     files = set()
-    for token in _PATHLIKE.findall(rule):
-        token = token.strip("`'\".,;:()").rstrip("/")
+    for found in _PATHLIKE.findall(rule):
+        token = found.strip("`'\".,;:()").rstrip("/")
         if not token:
             continue
         if token in touched:

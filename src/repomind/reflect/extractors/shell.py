@@ -325,8 +325,8 @@ def normalize(command: str, place: Callable[[str], str | None] | None = None) ->
             continue
         if argv and argv[0] == "clear":
             continue
-        segment = _TIMING_WRAPPER.sub(r"\1", " ".join(_NOISE_SUFFIX.sub("", segment).split()))
-        segments.append(segment)
+        plain = " ".join(_NOISE_SUFFIX.sub("", segment).split())
+        segments.append(_TIMING_WRAPPER.sub(r"\1", plain))
     while segments and segments[-1].startswith("cd "):
         segments.pop()
     return " && ".join(s for s in segments if s)
