@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import os
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -215,6 +217,25 @@ def test_output_is_sorted_by_topic_and_deterministic() -> None:
     first, second = _real(name), _real(name)
     assert first == second
     assert [lesson.topic for lesson in first] == sorted(lesson.topic for lesson in first)
+
+
+def test_output_does_not_depend_on_hash_seeds() -> None:
+    script = (
+        "import sys\nfrom pathlib import Path\n"
+        "from repomind.reflect.discover import parse_any\n"
+        "from repomind.reflect.extract import extract_lessons\n"
+        "for p in sorted(Path(sys.argv[1]).glob('*/*.jsonl')):\n"
+        "    s = parse_any(p)\n"
+        "    print(repr(extract_lessons(s, Path(s.cwd))))\n"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script, str(LABELLED)], capture_output=True, text=True,
+            check=True, env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert len(outputs) == 1
 
 
 def test_files_outside_the_repo_and_agent_dirs_are_dropped() -> None:
