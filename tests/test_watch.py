@@ -277,6 +277,7 @@ def test_a_failing_step_is_logged_and_the_loop_continues(watched: Watched) -> No
     config.write_text("index: [\n")  # invalid YAML: index exits 2
     watched.wait_log("index: failed", timeout=10)
     assert "not valid YAML" in watched.log()
+    assert "config not reloaded" in watched.log()  # the watcher keeps its settings
     assert alive(pid)
     config.write_text(good)
     repo.write("src/zeta.py", "def zeta_after_fix():\n    return 6\n")

@@ -357,12 +357,12 @@ def watch(
             how = "killed (it did not stop in time)" if report.killed else "stopped"
             typer.echo(f"watch: {how} (pid {report.pid})")
         return
-    times = daemon.watch_times(layout, settle_seconds, idle_seconds)  # validates the config
+    daemon.watch_times(layout, settle_seconds, idle_seconds)  # a bad config fails here, not later
     if detach:
         pid, log_path = control.start_detached(layout, settle_seconds, idle_seconds)
         typer.echo(f"watch: started in the background (pid {pid}); log: {log_path}")
         return
-    raise typer.Exit(daemon.run_foreground(layout, times, log_file))
+    raise typer.Exit(daemon.run_foreground(layout, settle_seconds, idle_seconds, log_file))
 
 
 @app.command()

@@ -42,6 +42,9 @@ HEALTH_DELAY_SECONDS = 0.5  # after a deletion event, before the check
 MISSING_ROOT_SECONDS = 5.0  # how often it looks for a deleted repository coming back
 STOP_GRACE_SECONDS = 20.0  # a running step may finish this long after a stop request
 
+CONFIG_PATH = ".repomind/config.yaml"
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)  # SIGHUP: the terminal closed
+
 log = logging.getLogger("repomind.watch")
 
 
@@ -105,10 +108,17 @@ class _LoopState:
 class Watcher:
     """The foreground watcher loop for one repository."""
 
-    def __init__(self, layout: Layout, times: WatchTimes, log_file: Path | None = None) -> None:
+    def __init__(
+        self,
+        layout: Layout,
+        times: WatchTimes,
+        log_file: Path | None = None,
+        overrides: tuple[float | None, float | None] = (None, None),
+    ) -> None:
         self.layout = layout
         self.root = layout.root
         self.times = times
+        self.overrides = overrides
         self.log_file = log_file
         self.lock = WatchLock(layout)
         self.activity = Activity()
@@ -127,8 +137,8 @@ class Watcher:
         if not self.lock.acquire():
             raise already_running_error(self.layout)
         self._reap_stale_step()
-        previous = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
-        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        previous = {sig: signal.getsignal(sig) for sig in STOP_SIGNALS}
+        for sig in STOP_SIGNALS:
             signal.signal(sig, self._on_signal)
         self.status = {
             "pid": os.getpid(),
@@ -159,8 +169,9 @@ class Watcher:
                 self._write_status()
             self.lock.release()
             self.waker.close()
-            signal.signal(signal.SIGTERM, previous[0])
-            signal.signal(signal.SIGINT, previous[1])
+            for sig, handler in previous.items():
+                if handler is not None:  # None: a handler not set from Python
+                    signal.signal(sig, handler)
             log.info("stopped (%s)", self.stop_reason or "loop ended")
         return 0
 
@@ -305,6 +316,8 @@ class Watcher:
                 log.debug("only git-ignored paths changed; nothing to do")
                 return
         loop.tree_forced = False
+        if CONFIG_PATH in paths:
+            self._reload_times()
         what = "HEAD moved" if moved else f"{len(paths)} path(s) changed" if paths else "start"
         log.info("tree settled (%s): index + export", what)
         for step in st.TREE_STEPS:
@@ -322,6 +335,19 @@ class Watcher:
                 log.info("index + export will be retried in %.0f s or on the next change", delay)
                 return
         loop.tree_due = False
+
+    def _reload_times(self) -> None:
+        from repomind.errors import UsageError
+
+        try:
+            times = watch_times(self.layout, *self.overrides)
+        except UsageError as exc:
+            log.warning("config not reloaded: %s", exc)
+            return
+        if times != self.times:
+            self.times = times
+            self.status.update(settle_seconds=times.settle, idle_seconds=times.idle)
+            log.info("settings reloaded: settle %.1f s, idle %.0f s", times.settle, times.idle)
 
     def _sleep_cycle(self, loop: _LoopState, ready: list[st.Step], idle_for: float) -> None:
         if not loop.idle_announced:
@@ -457,10 +483,19 @@ def _setup_logging(level: int = logging.INFO) -> None:
 
 
 def run_foreground(
-    layout: Layout, times: WatchTimes, log_file: Path | None = None, verbose: bool = False
+    layout: Layout,
+    settle_seconds: float | None = None,
+    idle_seconds: float | None = None,
+    log_file: Path | None = None,
+    verbose: bool = False,
 ) -> int:
-    """Run the watcher in this process until SIGTERM/SIGINT (exit 0)."""
+    """Run the watcher in this process until SIGTERM/SIGINT (exit 0).
+
+    `settle_seconds` / `idle_seconds` override the config (tests); otherwise the config's
+    `watch` section is read again whenever .repomind/config.yaml changes.
+    """
+    times = watch_times(layout, settle_seconds, idle_seconds)
     if log_file is not None:
         _redirect_output(log_file)
     _setup_logging(logging.DEBUG if verbose else logging.INFO)
-    return Watcher(layout, times, log_file).run()
+    return Watcher(layout, times, log_file, (settle_seconds, idle_seconds)).run()
