@@ -196,6 +196,26 @@ def test_redact_data_recurses_into_keys_and_values() -> None:
     assert data["env"]["DB_PASSWORD"] == "hunter2"  # the input is not mutated
 
 
+def test_redact_data_reads_values_with_their_keys() -> None:
+    basic = base64.b64encode(b"admin:" + PASSWORD.encode()).decode()
+    data = {
+        "password": "swordfish",
+        "headers": {"Authorization": f"Basic {basic}", "X-Api-Key": RANDOM_TOKEN},
+        "settings": {"token_url": "https://auth.example.com/token", "max_tokens": 1024},
+        "env": {"DB_PASSWORD": "${DB_PASSWORD}", "API_KEY": "changeme-later-123"},
+        "content": "Run the tests with pytest -q",
+    }
+    out = redact_data(data)
+    assert out["password"] == "[REDACTED:password]"
+    assert out["headers"] == {
+        "Authorization": "Basic [REDACTED:authorization]",
+        "X-Api-Key": "[REDACTED:secret]",
+    }
+    assert out["settings"] == data["settings"]
+    assert out["env"] == {"DB_PASSWORD": "${DB_PASSWORD}", "API_KEY": "[REDACTED:secret]"}
+    assert out["content"] == data["content"]
+
+
 def test_redact_data_leaves_other_types_alone() -> None:
     for value in (1, 2.5, None, True, b"bytes", {1, 2}):
         assert redact_data(value) == value

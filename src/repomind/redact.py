@@ -100,19 +100,16 @@ def contains_secret(text: str) -> bool:
 def redact_data(value: T) -> T:
     """`value` with every str inside dicts, lists and tuples redacted (dict keys too).
 
-    A str under a secret-sounding key ({"password": "hunter2"}) is redacted as a whole even
-    when the string alone would not look secret. Other types are returned unchanged.
+    A str is judged with its dict key: under a secret-sounding key ({"password": "swordfish"})
+    it is redacted whole unless it is a stand-in, and a header value ({"Authorization":
+    "Basic ..."}) as the header it is. Other types are returned unchanged.
     """
     return cast(T, _redact_value(value, None))
 
 
 def _redact_value(value: Any, key: str | None) -> Any:
     if isinstance(value, str):
-        if key is not None and _secret_key_kind(key) and _plausible_value(value, key, True):
-            spans = find_secrets(value)
-            if not (len(spans) == 1 and spans[0].start == 0 and spans[0].end == len(value)):
-                return f"[REDACTED:{_secret_key_kind(key)}]"
-        return redact(value)
+        return _redact_keyed(value, key) if key else redact(value)
     if isinstance(value, dict):
         return {
             _redact_value(k, None): _redact_value(v, k if isinstance(k, str) else None)
@@ -126,6 +123,21 @@ def _redact_value(value: Any, key: str | None) -> Any:
             return type(value)(*items)
         return type(value)(items)
     return value
+
+
+def _redact_keyed(value: str, key: str) -> str:
+    kind = _secret_key_kind(key)
+    if kind and _plausible_value(value, key, quoted=False, style="env"):
+        spans = find_secrets(value)
+        if not (len(spans) == 1 and spans[0].start == 0 and spans[0].end == len(value)):
+            return f"[REDACTED:{kind}]"
+    if len(key) <= 64 and "\n" not in key:
+        # Read as `key: value` so the key gives the value its context (Authorization: Basic x).
+        header = f"{key}: "
+        out = redact(header + value)
+        if out.startswith(header):
+            return out[len(header) :]
+    return redact(value)
 
 
 # --- resolution --------------------------------------------------------------------------------
