@@ -317,6 +317,7 @@ def test_corrections_after_an_agent_action(message: str, expected: str) -> None:
         "The cart always shows 0 items after a refresh.",
         "It never returns when the list is empty, fix that too.",
         "The parser should always return a list, even for empty input.",
+        "Make it lowercase, strip accents and always return ASCII.",
         "Great, looks good!",
         "I get this:\n```\nValueError: must never be None\n```",
         "Traceback (most recent call last):\n  File \"x.py\", line 3\nTypeError: never call this",

@@ -19,10 +19,10 @@ MAX_MESSAGE_CHARS = 1500  # longer messages are pasted logs or specs, not correc
 
 # A durable rule, wherever it appears (also in the first prompt). "always"/"never" count only
 # as an instruction ("always run …", "we never …", "No, always …"), not as a description
-# ("the cart always shows 0").
+# ("the cart always shows 0", "a function that … and always returns ASCII").
 _RULE = re.compile(
-    r"(?:^|[,;:(—–]\s*|\b(?:please|and|but|so|then|to|just|remember|(?:you|we|i)"
-    r"(?: should| must| will|'ll)?)\s+)(?:always|never)\b"
+    r"(?:^|[,;:(—–]\s*|\b(?:please|just|remember|(?:you|we|i)(?: should| must| will|'ll)?)"
+    r"\s+)(?:always|never)\b"
     r"|\b(?:from now on|going forward|in (?:the )?future|remember(?: that| to)?\b|keep in mind"
     r"|in this (?:repo(?:sitory)?|project|codebase|team)|(?:our|the house|the team'?s?) "
     r"(?:convention|style|rule)|we (?:use|don'?t|do not|prefer|only)\b|i prefer\b|prefer\b)"
