@@ -318,6 +318,7 @@ def test_corrections_after_an_agent_action(message: str, expected: str) -> None:
         "It never returns when the list is empty, fix that too.",
         "The parser should always return a list, even for empty input.",
         "Make it lowercase, strip accents and always return ASCII.",
+        "Thanks! Always nice working with you.",
         "Great, looks good!",
         "I get this:\n```\nValueError: must never be None\n```",
         "Traceback (most recent call last):\n  File \"x.py\", line 3\nTypeError: never call this",
@@ -360,6 +361,13 @@ def test_a_passing_command_the_user_then_rules_out_is_not_confirmed() -> None:
     # Ruled out only for some changes: still a working command.
     lessons = _real("codex/31_codex_correction_unit.jsonl")
     assert "confirmed:npm test" in [lesson.topic for lesson in lessons]
+
+
+def test_use_x_right_after_the_agent_ran_y_supersedes_y() -> None:
+    lessons = _real("claude_code/92_go_make_fmt.jsonl")
+    assert [lesson.topic for lesson in lessons if lesson.kind != "correction"] == [
+        "confirmed:make fmt"
+    ]
 
 
 def test_a_command_the_user_warns_against_is_not_cited() -> None:
@@ -445,6 +453,14 @@ def test_git_checkout_of_an_edited_file_reverts_it() -> None:
     assert _by_kind(lessons, "cochange") == []
     [correction] = _by_kind(lessons, "correction")
     assert correction.files == ("config/settings/prod.py", "settings.py")
+
+
+def test_a_file_edited_and_edited_back_is_not_a_co_edit() -> None:
+    assert _by_kind(_real("claude_code/91_py_no_new_deps.jsonl"), "cochange") == []
+    assert [lesson.files for lesson in _by_kind(_real("claude_code/90_py_scratch_script.jsonl"),
+                                                "cochange")] == [
+        ("shop/vat.py", "tests/test_vat.py")  # scratch.py was removed with rm
+    ]
 
 
 def test_files_of_separate_tasks_are_not_co_edits() -> None:

@@ -48,10 +48,11 @@ def tasks(session: Session, root: Path) -> list[tuple[str, list[str]]]:
     A new prompt starts a new task unless it follows up on the current one (a correction, "also
     …", "now …", or it names a file the task already edited). Wrong turns are not part of the
     change: a file reverted or deleted after its last edit (`git checkout -- f`, `git restore f`,
-    `rm f`), and a file whose every edit left the failing check failing with the same error.
+    `rm f`), a file whose edits were all undone by later edits, and a file whose every edit
+    left the failing check failing with the same error.
     """
     results = {e.call_id: e for e in session.events if isinstance(e, ToolResult)}
-    no_effect = _edits_without_effect(session, root)
+    no_effect = _edits_without_effect(session, root) | _edits_undone(session, root)
     groups: list[tuple[str, dict[str, list[int]]]] = []
     reverted: dict[str, int] = {}
     for position, event in enumerate(session.events):
@@ -94,6 +95,26 @@ def tasks(session: Session, root: Path) -> list[tuple[str, list[str]]]:
         for task, edits in groups
         if edits
     ]
+
+
+def _edits_undone(session: Session, root: Path) -> set[int]:
+    """Positions of string edits that a later edit of the same file exactly undid
+    (old → new, then new → old): together they changed nothing."""
+    done: dict[tuple[str, str, str], list[int]] = {}
+    undone: set[int] = set()
+    for at, event in enumerate(session.events):
+        if not (isinstance(event, ToolCall) and event.kind == "edit" and event.file_paths):
+            continue
+        old, new = event.input.get("old_string"), event.input.get("new_string")
+        if not isinstance(old, str) or not isinstance(new, str):
+            continue
+        path = repo_path(event.file_paths[0], session, root) or ""
+        earlier = done.get((path, new, old))
+        if earlier:
+            undone.update((earlier.pop(), at))
+        else:
+            done.setdefault((path, old, new), []).append(at)
+    return undone
 
 
 def _edits_without_effect(session: Session, root: Path) -> set[int]:

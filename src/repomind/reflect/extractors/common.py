@@ -205,6 +205,7 @@ def relativize(text: str, session: Session, root: Path) -> str:
     bases = {b.rstrip("/") for b in (str(root), os.path.realpath(root), session.cwd)}
     for base in sorted(bases - {""}, key=len, reverse=True):  # "/" as a root keeps the text
         text = text.replace(base + "/", "")
+        text = re.sub(re.escape(base) + r"(?![\w.-])", ".", text)  # the repo itself
     return _HOME.sub("~", text)
 
 

@@ -64,6 +64,11 @@ _LEADING_FILLER = re.compile(
     r"[\s,.!:;—–-]*)+",
     re.IGNORECASE,
 )
+_COMPLIMENT = re.compile(
+    r"\b(?:nice|great|good|pleasure|fun|happy|glad|lovely|awesome) (?:working|to work|job|work"
+    r"|catch)\b|\bthank(?:s| you)\b|\bappreciate",
+    re.IGNORECASE,
+)
 _THANKS = re.compile(r"^(?:thanks?|thank you|great|perfect|nice|cool|lgtm|looks good)\b", re.I)
 _SENTENCE = re.compile(
     r"(?<=[.!?])\s+(?=[A-Za-z`\"'(])|\n+"
@@ -208,7 +213,9 @@ def _usable(sentence: str) -> bool:
     if sentence.endswith("?"):
         return False
     durable = bool(_RULE.search(sentence))
-    if _THANKS.match(sentence) and not durable:
+    if (_THANKS.match(sentence) or _COMPLIMENT.search(sentence)) and not _CORRECTION_ANY.search(
+        sentence
+    ):
         return False
     return not (_EPHEMERAL.search(sentence) and not (durable and _STRONG_RULE.search(sentence)))
 
@@ -288,10 +295,18 @@ def discouraged_commands(session: Session, root: Path) -> set[str]:
     "Don't run bare pytest here: use `make test`" discourages `python -m pytest -q`; "don't run
     the full npm test for small changes" does not discourage `npm test` (only sometimes).
     """
-    ran = {r.normal for r in runs(session, root) if r.normal}
-    rules = [rule for lesson in correction_lessons(session, root) for rule in (lesson.text,)]
+    all_runs = [r for r in runs(session, root) if r.normal]
+    ran = {r.normal for r in all_runs}
     found = set()
-    for rule in rules:
+    for lesson in correction_lessons(session, root):
+        rule = lesson.text
+        if lesson.commands and _USE_INSTEAD.match(rule) and not _CONDITIONAL.search(rule):
+            # "Use `make fmt`." after the agent ran `go fmt ./...`: the other way is superseded.
+            wanted = {r.purpose for r in all_runs if r.normal in lesson.commands}
+            found |= {
+                r.normal for r in all_runs
+                if r.purpose in wanted and r.normal not in lesson.commands
+            }
         for clause in re.split(r"[.;:,]|\s[—–]\s", rule):
             negated = _NEGATION.search(clause)
             if negated is None or _CONDITIONAL.search(clause):
@@ -320,6 +335,7 @@ def _identities(normal: str) -> set[str]:
     return names
 
 
+_USE_INSTEAD = re.compile(r"^(?:please\s+)?(?:use|run)\b", re.IGNORECASE)
 _NEGATION = re.compile(
     r"\b(?:don'?t|do not|never|not|stop|avoid|rather than|instead of)\b", re.IGNORECASE
 )
