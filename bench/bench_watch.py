@@ -87,6 +87,20 @@ def cpu_seconds(pid: int) -> float:
     return (utime + stime + cutime + cstime) / CLK_TCK
 
 
+def context_switches(pid: int) -> int:
+    """Voluntary + involuntary context switches of all the watcher's threads (its wake-ups)."""
+    total = 0
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/status", encoding="ascii") as handle:
+                for line in handle:
+                    if line.endswith("ctxt_switches:\t" + line.split("\t")[-1]):
+                        total += int(line.split()[-1])
+        except OSError:
+            continue
+    return total
+
+
 def wait_for(predicate, timeout: float, poll: float = 0.01) -> float:  # type: ignore[no-untyped-def]
     start = time.perf_counter()
     while time.perf_counter() - start < timeout:
@@ -148,9 +162,10 @@ def main() -> None:
             first = time.perf_counter() - t0
             time.sleep(1.0)  # the first run's own writes pass
 
-            before = cpu_seconds(pid)
+            before, switches = cpu_seconds(pid), context_switches(pid)
             time.sleep(args.idle_seconds)
             idle_cpu = cpu_seconds(pid) - before
+            wakeups = (context_switches(pid) - switches) / args.idle_seconds
 
             latencies = []
             for n in range(args.commits):
@@ -178,7 +193,8 @@ def main() -> None:
         print(f"first index+export  {first:.2f} s (from `watch --detach`)")
         print(
             f"idle CPU            {idle_cpu:.3f} s over {args.idle_seconds:.0f} s "
-            f"= {100 * idle_cpu / args.idle_seconds:.3f} % of one core"
+            f"= {100 * idle_cpu / args.idle_seconds:.3f} % of one core; "
+            f"{wakeups:.1f} thread wake-ups/s"
         )
         print(
             f"commit → memory     {latency:.2f} s median of {len(latencies)} "
