@@ -219,6 +219,25 @@ def test_output_is_sorted_by_topic_and_deterministic() -> None:
     assert [lesson.topic for lesson in first] == sorted(lesson.topic for lesson in first)
 
 
+def test_odd_sessions_give_no_lessons_and_no_errors() -> None:
+    odd: list[Event] = [
+        UserMessage(""),
+        UserMessage("x" * 5000),
+        ToolCall("a", "Bash", {}, "shell", "echo 'unbalanced && pytest -q"),
+        ToolCall("b", "Bash", {"workdir": 7}, "shell", "npm test"),  # no result: cut short
+        ToolCall("c", "Edit", {}, "edit", None, ("",)),
+        ToolResult("c", False, ""),
+        ToolResult("zzz", True, "a result without a call"),
+        ToolCall("d", "Write", {"file_path": "../outside.py"}, "write", None, ("../outside.py",)),
+        ToolResult("d", True, "ok"),
+    ]
+    for cwd in ("", "/repo", "/elsewhere"):
+        session = Session("claude_code", "odd", "/tmp/x.jsonl", cwd, "", tuple(odd))
+        assert extract_lessons(session, ROOT) == []
+    empty = Session("codex", "e", "/tmp/e.jsonl", "", "", ())
+    assert extract_lessons(empty, ROOT) == []
+
+
 def test_output_does_not_depend_on_hash_seeds() -> None:
     script = (
         "import sys\nfrom pathlib import Path\n"
