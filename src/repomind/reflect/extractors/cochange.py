@@ -10,9 +10,10 @@ from pathlib import Path
 from repomind.reflect.extractors import shell
 from repomind.reflect.extractors.common import evidence, repo_path, runs, telling_line
 from repomind.reflect.extractors.corrections import is_follow_up
-from repomind.reflect.lesson import Lesson
+from repomind.reflect.lesson import Lesson, one_line
 from repomind.reflect.session import Session, ToolCall, ToolResult, UserMessage
 
+TEXT_CHARS = 200
 MAX_FILES = 8  # more is a bulk change (rename, reformat): its pairs teach nothing
 # Files no one edits by choice: lockfiles, generated and vendored output.
 _DERIVED = re.compile(
@@ -33,13 +34,18 @@ def cochange_lessons(session: Session, root: Path) -> list[Lesson]:
                 Lesson(
                     kind="cochange",
                     topic=f"cochange:{a}|{b}",
-                    text=f"`{a}` and `{b}` were edited together for one task: when one changes, "
-                    f"check the other.",
+                    text=_pair_text(a, b),
                     files=(a, b),
                     evidence=(evidence(session, task),),
                 )
             )
     return lessons
+
+
+def _pair_text(a: str, b: str) -> str:
+    long = f"`{a}` and `{b}` were edited together for one task: when one changes, check the other."
+    return long if len(long) <= TEXT_CHARS else one_line(f"`{a}` and `{b}` change together.",
+                                                        TEXT_CHARS)
 
 
 def tasks(session: Session, root: Path) -> list[tuple[str, list[str]]]:
