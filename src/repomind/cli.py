@@ -334,7 +334,11 @@ def watch(
     idle_seconds: Annotated[float | None, typer.Option(hidden=True)] = None,
     log_file: Annotated[Path | None, typer.Option(hidden=True)] = None,
 ) -> None:
-    """Re-index and export when the tree settles; reflect and refresh the wiki when idle."""
+    """Re-index and export when the tree settles; reflect and refresh the wiki when idle.
+
+    Runs in the foreground until Ctrl-C, or in the background with --detach (one watcher per
+    repository). Settle and idle times: the `watch` section of .repomind/config.yaml.
+    """
     from repomind.errors import UsageError
     from repomind.watch import control, daemon
     from repomind.watch.state import watcher_status
