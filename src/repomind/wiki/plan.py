@@ -18,6 +18,7 @@ from repomind.store import Store
 
 MAX_AREA_FILES = 24  # a bigger directory is split (sub-directories, then communities)
 MIN_AREA_FILES = 3  # a smaller group is folded into its best-connected neighbour
+MAX_AREA_LINES = 8000  # ...and so is a directory with more code than one page can explain
 MIN_AREA_LINES = 20  # ...and so is one with less code than this (fixtures, empty packages)
 RESERVED_SLUGS = frozenset({"overview", "index"})
 
@@ -125,7 +126,8 @@ def _split(
         if _parent(f) != directory:
             below[prefix + f[len(prefix) :].split("/")[0]].append(f)
     packages = sum(1 for sub in below.values() if _substantial(sub, lines))
-    if len(files) <= limit and packages < 2:
+    size = sum(lines.get(f, 0) for f in files)
+    if len(files) <= limit and size <= MAX_AREA_LINES and packages < 2:
         if not direct and len(below) == 1:  # a wrapper directory (src/): look inside
             (sub,) = below
             return _split(sub, files, limit, edges, rank, lines)

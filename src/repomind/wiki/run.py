@@ -32,6 +32,7 @@ from repomind.wiki.skeleton import (
 
 OVERVIEW = "overview"
 INDEX = "index"
+OVERVIEW_SLACK = 2.0  # the overview is rewritten at this multiple of wiki.refresh_threshold
 OVERVIEW_FILES = 12  # most central files the overview counts as its sources
 INPUT_MARGIN = 1.2  # budget checks assume the request may be this much larger than estimated
 BATCH_STATE = "wiki-batch.json"
@@ -163,7 +164,7 @@ def run_wiki(
 
     if dry_run:
         _estimate(jobs, repo, titles, layout, config, llm, batch, report, wiki_dir)
-        overview = _overview_job(wiki_dir, repo, weights, config, llm, {j.slug for j in jobs})
+        overview = _overview_job(wiki_dir, repo, weights, config, llm)
         if (
             overview is not None
             and (area is None or area == OVERVIEW)
@@ -180,7 +181,7 @@ def run_wiki(
     report.fresh = report.pages - len(jobs) - 1
 
     if area is None or area == OVERVIEW:
-        overview = _overview_job(wiki_dir, repo, weights, config, llm, set())
+        overview = _overview_job(wiki_dir, repo, weights, config, llm)
         if overview is None:
             report.fresh += 1
         elif in_batch:  # written from the areas' summaries: it waits for the batch
@@ -251,6 +252,7 @@ def _stale_reason(
     weights: Mapping[str, float],
     config: Config,
     llm: Any,
+    slack: float = 1.0,
 ) -> str | None:
     state = pages.read_page(path)
     if state is None or not state.body:
@@ -258,24 +260,22 @@ def _stale_reason(
     if state.readonly:
         return None
     share = pages.changed_share(state.sources, sources, weights)
-    if share > 0 and share >= config.wiki.refresh_threshold:
+    if share > 0 and share >= min(1.0, config.wiki.refresh_threshold * slack):
         return f"sources changed ({round(100 * share)}%)"
     if llm is not None and state.generator == pages.SKELETON:
         return "skeleton → prose"
     return None
 
 
-def _overview_sources(wiki_dir: Path, repo: RepoFacts, rebuilt: set[str]) -> dict[str, str]:
-    """The overview is written from the most central files and the area pages' summaries."""
+def _overview_sources(repo: RepoFacts) -> dict[str, str]:
+    """The overview is written from the most central files and the map of areas: an area
+    page counts by the files it covers, not by its wording, so rewriting a page does not
+    cascade into rewriting the overview."""
     central = sorted(repo.rank, key=lambda p: (-repo.rank[p], p))[:OVERVIEW_FILES]
     sources = pages.source_hashes(central, repo.file_hash)
     for a in repo.plan.areas:
-        state = pages.read_page(wiki_dir / f"{a.slug}.md")
-        summary = state.description if state is not None else ""
-        if a.slug in rebuilt:
-            summary = "\0rebuilt"  # a dry run: this summary is about to change
-        digest = hashlib.sha1(summary.encode("utf-8")).hexdigest()[: pages.HASH_CHARS]
-        sources[f".repomind/wiki/{a.slug}.md"] = digest
+        digest = hashlib.sha1("\n".join(a.files).encode("utf-8")).hexdigest()
+        sources[f".repomind/wiki/{a.slug}.md"] = digest[: pages.HASH_CHARS]
     return dict(sorted(sources.items()))
 
 
@@ -285,10 +285,12 @@ def _overview_job(
     weights: Mapping[str, float],
     config: Config,
     llm: Any,
-    rebuilt: set[str],
 ) -> Job | None:
-    sources = _overview_sources(wiki_dir, repo, rebuilt)
-    reason = _stale_reason(wiki_dir / f"{OVERVIEW}.md", sources, weights, config, llm)
+    sources = _overview_sources(repo)
+    # The overview speaks of the whole: it waits for twice the change an area page needs.
+    reason = _stale_reason(
+        wiki_dir / f"{OVERVIEW}.md", sources, weights, config, llm, OVERVIEW_SLACK
+    )
     if reason is None:
         return None
     return Job(f"{OVERVIEW}.md", OVERVIEW, "overview", "Overview", sources, reason, 0.0)
