@@ -338,6 +338,8 @@ def test_corrections_after_an_agent_action(message: str, expected: str) -> None:
         "The parser should always return a list, even for empty input.",
         "Make it lowercase, strip accents and always return ASCII.",
         "Thanks! Always nice working with you.",
+        "Don't know why it fails, check the logs.",
+        "Let's try a different approach instead.",
         "Great, looks good!",
         "I get this:\n```\nValueError: must never be None\n```",
         "Traceback (most recent call last):\n  File \"x.py\", line 3\nTypeError: never call this",

@@ -48,7 +48,8 @@ _CORRECTION_ANY = re.compile(
 # Task-scoped wishes and clarifications of the current task, not lasting rules.
 _EPHEMERAL = re.compile(
     r"\b(?:yet|for now|this time|right now|today|for the moment|in this pr|this pr|anymore)\b"
-    r"|\bdon'?t (?:worry|bother|forget to commit)\b"
+    r"|\bdon'?t (?:worry|bother|forget to commit|know|understand|think|see|get|care|mind)\b"
+    r"|\blet'?s\b"
     r"|\bi (?:meant|mean|wanted|want|asked|said|need|needed)\b",
     re.IGNORECASE,
 )
