@@ -41,6 +41,7 @@ GIT_SETTLE_SECONDS = 0.25  # settle time when the newest event is a ref update
 HEALTH_DELAY_SECONDS = 0.5  # after a deletion event, before the check
 MISSING_ROOT_SECONDS = 5.0  # how often it looks for a deleted repository coming back
 STOP_GRACE_SECONDS = 20.0  # a running step may finish this long after a stop request
+INTERNAL_ERROR_PAUSE_SECONDS = 5.0
 
 CONFIG_PATH = ".repomind/config.yaml"
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)  # SIGHUP: the terminal closed
@@ -254,8 +255,16 @@ class Watcher:
     # -- the loop --
 
     def _loop(self) -> None:
+        loop = _LoopState(last_activity=time.monotonic())
+        while self.stop_reason is None:
+            try:
+                self._run_loop(loop)
+            except Exception:  # a bug in the watcher itself: log it, keep watching
+                log.exception("internal error in the watch loop; continuing")
+                self.waker.wait(INTERNAL_ERROR_PAUSE_SECONDS)
+
+    def _run_loop(self, loop: _LoopState) -> None:
         now = time.monotonic()
-        loop = _LoopState(last_activity=now)
         next_health = now + HEALTH_SECONDS
         while self.stop_reason is None:
             now = time.monotonic()

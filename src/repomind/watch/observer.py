@@ -9,6 +9,7 @@ swap files in ignored folders — is dropped before it can wake the loop.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -267,16 +268,19 @@ class TreeWatcher:
 
     def on_event(self, event: Any) -> None:
         """Runs on the observer thread: classify, record, wake the loop on a burst's start."""
-        is_dir = bool(event.is_directory)
-        paths = [event.src_path]
-        dest = getattr(event, "dest_path", "")
-        if dest:
-            paths.append(dest)
-        for raw in paths:
-            path = os.fsdecode(raw)
-            found = self.filter.classify(path, is_dir)
-            if found is not None:
-                self._record(*found)
+        try:
+            is_dir = bool(event.is_directory)
+            paths = [event.src_path]
+            dest = getattr(event, "dest_path", "")
+            if dest:
+                paths.append(dest)
+            for raw in paths:
+                path = os.fsdecode(raw)
+                found = self.filter.classify(path, is_dir)
+                if found is not None:
+                    self._record(*found)
+        except Exception:  # an exception here would end the observer thread
+            logging.getLogger("repomind.watch").exception("cannot handle %r", event)
 
     def _record(self, kind: str, rel: str) -> None:
         activity = self.activity
