@@ -387,3 +387,16 @@ def test_query_and_context_find_wiki_pages(shop: GitRepo) -> None:
     out = shop.repomind("context", stdin=json.dumps(payload)).out
     text = json.loads(out)["hookSpecificOutput"]["additionalContext"]
     assert ".repomind/wiki/app-core.md" in text
+
+
+def test_damaged_markers_are_reported_not_guessed(shop: GitRepo) -> None:
+    _wiki(shop)
+    tools = shop.root / ".repomind/wiki/tools.md"
+    damaged = tools.read_text().replace("<!-- repomind:end wiki -->", "")
+    tools.write_text(damaged)
+    shop.commit("rework tools", {"tools/cli.py": CLI + "\n\ndef version():\n    return 2\n"})
+    assert shop.repomind("index", "-q").code == 0
+    result = shop.repomind("wiki", env={"ANTHROPIC_API_KEY": ""})
+    assert result.code == 0
+    assert "tools.md not written" in result.err and "markers are damaged" in result.err
+    assert tools.read_text() == damaged

@@ -153,10 +153,7 @@ def page_text(
         body = front.body if front.fields else existing
         if not body.startswith("\n"):
             body = "\n" + body
-    try:
-        updated = replace_block(body, BLOCK, content)
-    except Exception:  # damaged markers: start a fresh block, keep the whole old text below
-        updated = replace_block("\n", BLOCK, content) + "\n" + body.lstrip("\n")
+    updated = replace_block(body, BLOCK, content)  # damaged markers: UsageError, no guess
     return render_frontmatter(description, generator, sources, extra) + updated
 
 

@@ -8,6 +8,7 @@ place. `--batch` submits the stale pages as one Message Batch and a later run co
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Mapping
@@ -371,7 +372,12 @@ def _write(
     body: str,
     report: WikiReport,
 ) -> None:
-    if pages.write_page(wiki_dir / job.name, description, generator, job.sources, body):
+    try:
+        changed = pages.write_page(wiki_dir / job.name, description, generator, job.sources, body)
+    except UsageError as exc:
+        report.messages.append(f"{job.name} not written: {exc}; fix or delete the page")
+        return
+    if changed:
         report.written.append(job.name)
 
 
@@ -534,9 +540,11 @@ def _write_index(wiki_dir: Path, repo: RepoFacts, titles: Mapping[str, str]) -> 
     if not entries:
         return False
     description = "Table of contents of the deep wiki: one line per page, with its summary."
-    return pages.write_page(
-        wiki_dir / f"{INDEX}.md", description, pages.SKELETON, {}, index_page(entries)
-    )
+    with contextlib.suppress(UsageError):  # damaged markers in the index: left as they are
+        return pages.write_page(
+            wiki_dir / f"{INDEX}.md", description, pages.SKELETON, {}, index_page(entries)
+        )
+    return False
 
 
 def _remove_orphans(wiki_dir: Path, plan: Any, in_batch: set[str]) -> list[str]:
