@@ -174,6 +174,8 @@ def run_wiki(
             _estimate([overview], repo, titles, layout, config, llm, batch, report, wiki_dir)
         return report
 
+    if batch and llm is None:
+        report.messages.append("--batch needs an API key or base_url; wrote skeleton pages")
     if llm is not None and batch and jobs:
         _submit(layout, llm, jobs, repo, titles, config, budget, report)
     else:
