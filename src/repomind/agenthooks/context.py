@@ -215,21 +215,30 @@ _ASKS = {
 }
 
 
+# What a command is for, told from the command itself (cheap: no shell parsing on a hook).
+_RUNS = {
+    "test": r"test|spec|jest|vitest|mocha|rspec|phpunit|ctest",
+    "lint": r"lint|ruff check|flake8|pylint|clippy|rubocop|golangci",
+    "format": r"format|fmt|black|prettier",
+    "typecheck": r"mypy|pyright|tsc|typecheck|type-check",
+    "build": r"build|compile|make$|cargo b\b",
+    "install": r"install|sync\b|restore\b",
+}
+
+
 def relevant_lessons(root: Path, files: set[str], prompt: str, limit: int = 3) -> list[str]:
     """Lessons citing one of `files`, or about running what the prompt asks to run."""
     import re
 
+    if not (root / ".repomind" / "memory" / "lessons.md").exists():
+        return []  # most repositories: no import, no parse
     from repomind.reflect.verify import lessons_for_agents
 
     entries = lessons_for_agents(root, 50)
-    if not entries:
-        return []
-    from repomind.reflect.extractors.shell import purpose
-
     asked = {kind for kind, pattern in _ASKS.items() if re.search(pattern, prompt, re.I)}
     out = []
     for entry in entries:
-        purposes = {purpose(c) for c in entry.commands}
+        purposes = {k for k, p in _RUNS.items() for c in entry.commands if re.search(p, c)}
         if entry.topic.startswith("command:"):
             purposes.add(entry.topic.split(":", 1)[1])
         if set(entry.files) & files or purposes & asked:
