@@ -20,8 +20,8 @@ from repomind.layout import REPOMIND_DIR, Layout
 from repomind.textutil import split_identifier
 
 CACHE = "wiki-search.json"
-CACHE_VERSION = 1
-MIN_SCORE = 0.35  # share of the query's weight a page must match to be listed
+CACHE_VERSION = 2
+MIN_COVERAGE = 0.5  # share of the query's weight (idf) a page must match to be listed
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]+|\d+[A-Za-z]\w*")
 
 
@@ -46,15 +46,21 @@ class WikiHit:
         }
 
 
+def stem(word: str) -> str:
+    """A plural folded to its singular, roughly (`completions` -> `completion`)."""
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
 def page_terms(text: str) -> Counter[str]:
     """Lower-case words of a text, identifiers also split into their parts."""
     counts: Counter[str] = Counter()
     for word in _WORD.findall(text):
-        lowered = word.lower()
-        counts[lowered] += 1
+        counts[stem(word.lower())] += 1
         parts = split_identifier(word)
         if len(parts) > 1:
-            counts.update(p for p in parts if len(p) > 1)
+            counts.update(stem(p) for p in parts if len(p) > 1)
     return counts
 
 
@@ -124,8 +130,10 @@ def write_search_cache(layout: Layout) -> None:
 
 
 def search_wiki(layout: Layout, terms: list[str], limit: int = 3) -> list[WikiHit]:
-    """Pages matching the query terms (BM25, normalised to 0..1 of a perfect match)."""
+    """Pages matching most of the query (by idf weight), best first: BM25 relative to the
+    best page, times the share of the query matched (0..1)."""
     data = load_index(layout)
+    terms = list(dict.fromkeys(stem(t) for t in terms))
     if not data or not terms:
         return []
     entries = data["pages"]
@@ -133,29 +141,32 @@ def search_wiki(layout: Layout, terms: list[str], limit: int = 3) -> list[WikiHi
     average = sum(e["length"] for e in entries) / max(n, 1) or 1.0
     df = {t: sum(1 for e in entries if t in e["terms"]) for t in terms}
     idf = {t: math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5)) for t in terms}
-    perfect = sum(idf.values()) or 1.0
-    hits = []
+    mass = sum(idf[t] for t in terms if df[t])  # words no page has cannot tell pages apart
+    if not mass:
+        return []
+    scored = []
     for e in entries:
-        score = 0.0
+        bm25 = 0.0
         matched = []
         for t in terms:
             tf = e["terms"].get(t, 0)
-            if not tf:
-                continue
-            matched.append(t)
-            norm = tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * e["length"] / average))
-            score += idf[t] * min(norm, 1.0)
-        share = score / perfect
-        if share >= MIN_SCORE:
-            hits.append(
-                WikiHit(
-                    f"{REPOMIND_DIR}/wiki/{e['name']}",
-                    e["title"],
-                    e["description"],
-                    round(share, 6),
-                    tuple(matched),
-                )
-            )
+            if tf:
+                matched.append(t)
+                bm25 += idf[t] * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * e["length"] / average))
+        coverage = sum(idf[t] for t in matched) / mass
+        if coverage >= MIN_COVERAGE:
+            scored.append((bm25, coverage, e, matched))
+    best = max((b for b, _, _, _ in scored), default=0.0) or 1.0
+    hits = [
+        WikiHit(
+            f"{REPOMIND_DIR}/wiki/{e['name']}",
+            e["title"],
+            e["description"],
+            round(coverage * bm25 / best, 6),
+            tuple(matched),
+        )
+        for bm25, coverage, e, matched in scored
+    ]
     hits.sort(key=lambda h: (-h.score, h.path))
     return hits[:limit]
 
