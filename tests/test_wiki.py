@@ -280,6 +280,9 @@ def test_rerun_is_byte_stable_and_writes_nothing(shop: GitRepo) -> None:
     }
     dry = _wiki(shop, "--dry-run")
     assert dry["to_build"] == []
+    shutil.rmtree(shop.root / ".repomind/wiki")
+    _wiki(shop)
+    assert _pages(shop.root) == before  # same index, same bytes
 
 
 def test_only_pages_whose_sources_changed_enough_are_rebuilt(shop: GitRepo) -> None:
@@ -372,9 +375,11 @@ def test_area_pages_of_vanished_areas_are_removed(shop: GitRepo) -> None:
 
 
 def test_query_and_context_find_wiki_pages(shop: GitRepo) -> None:
+    before = json.loads(shop.repomind("query", "cart persistence load_cart", "--json").out)
     _wiki(shop)
     hits = json.loads(shop.repomind("query", "cart persistence load_cart", "--json").out)
     files = [h for h in hits if h.get("kind") != "wiki"]
+    assert files == before  # the file ranking `repomind eval` measures is untouched
     wiki = [h for h in hits if h.get("kind") == "wiki"]
     assert files and files[0]["path"] == "app/core/store.py"
     assert wiki and wiki[0]["path"].startswith(".repomind/wiki/")
