@@ -13,6 +13,7 @@ from repomind.wiki.mermaid import Node, fenced, flowchart
 
 KEY_FILES = 8
 SYMBOLS_PER_FILE = 4
+OTHER_FILES = 40  # listed by name after the key files
 SECTIONS = (
     "Purpose",
     "Key files and entry points",
@@ -93,8 +94,9 @@ def _key_files(facts: AreaFacts) -> str:
             lines.append(f"  - {_code(_display(s))} {cite(s.path, s.line)}{doc}")
     rest = [f.path for f in facts.files[KEY_FILES:]]
     if rest:
-        lines.append("")
-        lines.append("Other files: " + ", ".join(f"`{p}`" for p in rest))
+        shown = ", ".join(f"`{p}`" for p in rest[:OTHER_FILES])
+        more = f" and {len(rest) - OTHER_FILES} more" if len(rest) > OTHER_FILES else ""
+        lines += ["", f"Other files: {shown}{more}"]
     return "\n".join(lines) + "\n"
 
 
