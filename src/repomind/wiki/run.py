@@ -460,6 +460,11 @@ def _call(
         report.cost_usd = round(report.cost_usd + reply.cost_usd, 6)
         budget.used_tokens += spent_in + usage.output_tokens
         budget.used_usd += reply.cost_usd
+    if reply.stop_reason == "max_tokens":
+        report.messages.append(
+            f"{job.name}: the answer hit wiki.page_output_tokens ({request.max_tokens}) and "
+            "was cut; missing sections were filled from the index"
+        )
     return reply.text()
 
 
