@@ -12,6 +12,7 @@ import pytest
 from conftest import GitRepo
 from repomind.wiki.mermaid import Node, check_flowchart, diagrams_in, flowchart
 from repomind.wiki.page import read_page
+from repomind.wiki.prose import check_citations, split_reply
 
 MODELS = '''"""Domain models of the shop: carts and their items."""
 
@@ -405,3 +406,22 @@ def test_damaged_markers_are_reported_not_guessed(shop: GitRepo) -> None:
     assert result.code == 0
     assert "tools.md not written" in result.err and "markers are damaged" in result.err
     assert tools.read_text() == damaged
+
+
+def test_citations_are_completed_or_marked_and_replies_split_into_sections() -> None:
+    lines = {"src/app/models.py": 40, "src/app/views.py": 10}
+    text, seen, bad = check_citations(
+        "See `app/models.py:12`, src/app/views.py:3-9, `views.py:11`, `ghost.py:1` and "
+        "https://example.com:8080/x.",
+        lines,
+    )
+    assert text == (
+        "See `src/app/models.py:12`, src/app/views.py:3-9, `views.py:11` (unverified), "
+        "`ghost.py:1` (unverified) and https://example.com:8080/x."
+    )
+    assert (seen, bad) == (4, 2)
+    summary, sections, order = split_reply(
+        "```markdown\nSummary: Keeps carts.\n\n## Purpose\nCarts.\n\n## gotchas:\nNone.\n```"
+    )
+    assert summary == "Keeps carts." and order == ["Purpose", "Gotchas"]
+    assert sections == {"Purpose": "Carts.", "Gotchas": "None."}

@@ -72,6 +72,9 @@ def check_citations(text: str, file_lines: Mapping[str, int]) -> tuple[str, int,
 def split_reply(text: str) -> tuple[str, dict[str, str], list[str]]:
     """(summary, section title -> text, section order) of a reply."""
     text = text.replace("\r\n", "\n").strip()
+    fenced = re.fullmatch(r"```(?:markdown|md)?\n(.*)\n```", text, flags=re.DOTALL)
+    if fenced:  # the whole answer wrapped in a code fence
+        text = fenced.group(1).strip()
     summary = ""
     lines = text.split("\n")
     for i, line in enumerate(lines[:5]):
