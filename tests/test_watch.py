@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -16,6 +17,7 @@ import pytest
 from tests.conftest import GIT_ENV, GitRepo
 
 SETTLE = "0.3"
+WIKI_RUN = re.compile(r"INFO wiki: ok|WARNING wiki: failed")
 
 
 @pytest.fixture(autouse=True)
@@ -174,15 +176,18 @@ def test_ignored_paths_and_own_writes_do_not_trigger_work(watched: Watched) -> N
     # a burst of many files is one event, and so is a branch switch touching all of them
     for i in range(200):
         repo.write(f"src/gen/mod{i}.py", f"def f{i}():\n    return {i}\n")
-    watched.wait_log("tree settled", count=before + 1)
     watched.wait_log("export: ok", count=2)
+    time.sleep(0.5)
+    assert watched.log().count("tree settled") == before + 1
     repo.git("checkout", "-q", "-b", "feature")
     repo.commit("generated")
     watched.wait_log("export: ok", count=3)
-    repo.git("checkout", "-q", "main")  # removes the 200 files
-    watched.wait_log("export: ok", count=4)
     time.sleep(1.0)
-    assert watched.log().count("tree settled") == before + 3
+    settled, exports = watched.log().count("tree settled"), watched.log().count("export: ok")
+    repo.git("checkout", "-q", "main")  # removes the 200 files
+    watched.wait_log("export: ok", count=exports + 1)
+    time.sleep(1.0)
+    assert watched.log().count("tree settled") == settled + 1
     assert "HEAD moved" in watched.log().split("tree settled")[-1]
     report = json.loads(repo.repomind("status", "--json").out)
     assert report["stale"]["files"] == 0 and not report["stale"]["head_moved"]
@@ -285,26 +290,37 @@ def test_a_failing_step_is_logged_and_the_loop_continues(watched: Watched) -> No
     assert watched.status()["last_error"]["name"] == "index"
 
 
-def test_sleep_time_work_runs_once_per_idle_period(watched: Watched) -> None:
+def test_sleep_time_work_runs_once_per_idle_period_and_collects_batches(
+    watched: Watched, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.fake_messages import FakeMessages
+
     repo = watched.repo
-    watched.start("--idle-seconds", "1")
-    watched.wait_log("sleep-time work", timeout=15)
-    watched.wait_log("reflect:", timeout=15)
-    watched.wait_log("wiki:", timeout=15)
-    time.sleep(2.0)
-    assert watched.log().count("reflect:") == 1  # not again without new activity
+    with FakeMessages(batch_polls=1) as fake:
+        monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-test")
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", fake.url)
+        watched.start("--idle-seconds", "1")
+        watched.wait_log("sleep-time work", timeout=15)
+        watched.wait_log("reflect:", timeout=15)
+        # the wiki goes out as a Message Batch; the watcher comes back to collect it
+        watched.wait_log("a batch is pending", timeout=20)
+        wait_for(lambda: len(WIKI_RUN.findall(watched.log())) >= 2, 20, "a collecting run")
+        assert any(p.startswith("/v1/messages/batches/") for _, p, _ in fake.hits)
+        assert watched.log().count("reflect:") == 1  # not again without new activity
+        assert (repo.root / ".repomind" / "wiki" / "overview.md").exists()
 
-    # a finished session queued by an agent hook: reflect again (once the developer is idle)
-    queue = watched.state / "reflect-queue.jsonl"
-    with queue.open("a", encoding="utf-8") as handle:
-        handle.write(json.dumps({"event": "SessionEnd", "session_id": "s1",
-                                 "transcript_path": "/nonexistent.jsonl"}) + "\n")
-    watched.wait_log("reflect:", count=2, timeout=15)
+        # a finished session queued by an agent hook: reflect again (the developer is idle)
+        queue = watched.state / "reflect-queue.jsonl"
+        entry = {"event": "SessionEnd", "session_id": "s1", "transcript_path": "/none.jsonl"}
+        with queue.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(entry) + "\n")
+        watched.wait_log("reflect:", count=2, timeout=15)
 
-    # new activity: a new idle period, and the whole sleep-time work again
-    repo.write("src/eta.py", "def eta():\n    return 7\n")
-    watched.wait_log("sleep-time work", count=2, timeout=15)
-    watched.wait_log("wiki:", count=2, timeout=15)
+        # new activity: a new idle period, and the whole sleep-time work again
+        repo.write("src/eta.py", "def eta():\n    return 7\n")
+        watched.wait_log("sleep-time work", count=2, timeout=15)
+        watched.wait_log("reflect:", count=3, timeout=15)
+        repo.repomind("watch", "--stop")
 
 
 # --- the pieces, through their public functions --------------------------------------------

@@ -42,6 +42,7 @@ HEALTH_DELAY_SECONDS = 0.5  # after a deletion event, before the check
 MISSING_ROOT_SECONDS = 5.0  # how often it looks for a deleted repository coming back
 STOP_GRACE_SECONDS = 20.0  # a running step may finish this long after a stop request
 INTERNAL_ERROR_PAUSE_SECONDS = 5.0
+BATCH_POLL_SECONDS = 600.0  # while idle, look for finished wiki batches this often (or idle)
 
 CONFIG_PATH = ".repomind/config.yaml"
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)  # SIGHUP: the terminal closed
@@ -369,10 +370,24 @@ class Watcher:
                 if self.activity.pending:
                     return  # the developer is back: sleep-time work waits for the next idle
             result = self._run(step, interrupt_on_activity=True)
-            if result.outcome in (st.OK, st.UNAVAILABLE):
+            if result.outcome == st.OK and step is st.WIKI and self._batches_pending():
+                # a batch was submitted (or is still running): come back to collect it
+                poll = min(BATCH_POLL_SECONDS, max(self.times.idle, 1.0))
+                self.backoff.defer(step, time.monotonic() + poll)
+                log.info("wiki: a batch is pending; collecting in %.0f s", poll)
+            elif result.outcome in (st.OK, st.UNAVAILABLE):
                 loop.sleep_due.discard(step.name)
             elif result.outcome == st.INTERRUPTED:
                 return
+
+    def _batches_pending(self) -> bool:
+        try:
+            from repomind.llm.batches import pending_batches
+
+            return bool(pending_batches(self.layout))
+        except Exception as exc:  # the LLM layer's state is not ours to crash on
+            log.debug("cannot read pending batches: %s", exc)
+            return False
 
     def _run(self, step: st.Step, interrupt_on_activity: bool = False) -> st.StepResult:
         """One step as a child process; logged, recorded in the status file, never raising."""

@@ -41,7 +41,8 @@ class Step:
 INDEX = Step("index", ("index", "--quiet"), 30 * 60, 5, 300)
 EXPORT = Step("export", ("export", "--quiet", "--refresh"), 5 * 60, 5, 300)
 REFLECT = Step("reflect", ("reflect", "--quiet"), 30 * 60, 60, 3600)
-WIKI = Step("wiki", ("wiki", "--quiet"), 60 * 60, 60, 3600)
+# Sleep-time work is not in a hurry: half-price Message Batches; a later run collects them.
+WIKI = Step("wiki", ("wiki", "--quiet", "--batch"), 60 * 60, 60, 3600)
 TREE_STEPS = (INDEX, EXPORT)  # when the tree settles
 SLEEP_STEPS = (REFLECT, WIKI)  # when the developer is idle
 UNAVAILABLE_RETRY_SECONDS = 3600.0
@@ -85,6 +86,10 @@ class Backoff:
             delay = min(step.retry_base * 2 ** (n - 1), step.retry_max)
         self.not_before[step.name] = now + delay
         return delay
+
+    def defer(self, step: Step, until: float) -> None:
+        """Not before `until`, without counting a failure."""
+        self.not_before[step.name] = until
 
     def ready(self, step: Step, now: float) -> bool:
         return self.not_before.get(step.name, 0.0) <= now
