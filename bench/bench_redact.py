@@ -8,7 +8,8 @@
 2. Tracked text files of repositories in /work/bench-repos: redactions per kind, with samples.
 3. Entropy recall: random base62 tokens of 20-64 characters with no other clue.
 4. Throughput: a ~10 MB transcript (fixture lines and repository files as JSON tool results),
-   plus a check that secrets planted in it are all found. Target: well under 2 s.
+   plus a check that secrets planted in it are all found; and 10 MB of base64 data (an image
+   line, wrapped lines). Target: well under 2 s.
 With --baseline, also detect-secrets' own per-line scan (`scan_line`) on 0.5 MB, for scale.
 """
 
@@ -200,6 +201,21 @@ def bench_entropy_recall() -> None:
     print("entropy recall on random base62 tokens, by length: " + ", ".join(figures))
 
 
+def bench_blobs() -> None:
+    """Base64 that is data: one 10 MB line (an image block), 10 MB of 76-column lines."""
+    import base64
+    import os
+
+    image = json.dumps({"type": "image", "data": base64.b64encode(os.urandom(7_300_000)).decode()})
+    wrapped = "\n".join(base64.b64encode(os.urandom(57)).decode() for _ in range(130_000))
+    for name, text in (("one 10 MB base64 line", image), ("10 MB of wrapped base64", wrapped)):
+        start = time.perf_counter()
+        out = redact(text)
+        elapsed = time.perf_counter() - start
+        changed = out.count("[REDACTED:")
+        print(f"{name}: {elapsed:.2f} s, {changed} redactions")
+
+
 def bench_baseline() -> None:
     from detect_secrets.core.scan import scan_line
     from detect_secrets.settings import default_settings
@@ -235,6 +251,7 @@ def main() -> None:
         bench_repo(repo, args.show)
     bench_entropy_recall()
     bench_throughput(int(args.size_mb * 1e6))
+    bench_blobs()
     if args.baseline:
         bench_baseline()
 

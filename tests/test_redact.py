@@ -329,6 +329,16 @@ def test_certificates_and_wrapped_base64_blobs_are_kept() -> None:
     )
 
 
+def test_long_base64_blobs_are_kept_unless_they_encode_a_secret() -> None:
+    image = base64.b64encode(random.Random(1).randbytes(30_000)).decode()
+    line = json.dumps({"type": "image", "source": {"data": image}})
+    assert redact(line) == line
+    env = "\n".join(f"OPTION_{i}=value-{i}" for i in range(100)) + f"\nDB_PASSWORD={PASSWORD}\n"
+    encoded = base64.b64encode(env.encode()).decode()
+    assert len(encoded) > 1024
+    assert redact(f"data: {encoded}") == "data: [REDACTED:high-entropy]"
+
+
 def test_basic_auth_header_is_redacted_even_when_it_is_only_letters() -> None:
     credentials = base64.b64encode(b"admin:" + rand(12).encode()).decode()
     assert redact(f"Authorization: Basic {credentials}") == (

@@ -71,6 +71,8 @@ def find_secrets(text: str) -> list[Secret]:
     if not text:
         return []
     scan = _Scan(text)
+    if len(text) < _SHORT and not scan.runs() and not _any_needle().search(scan.lowered):
+        return []  # most strings in a transcript's records: nothing any detector looks for
     found: list[Found] = []
     for detector in _detectors():
         found.extend(detector(scan))
@@ -203,12 +205,13 @@ Detector = Callable[["_Scan"], Iterator[Found]]
 _RUN_CHARS = string.ascii_letters + string.digits + "+/_-"
 _RUN_TABLE = bytes(ord("a") if chr(i) in _RUN_CHARS else ord(" ") for i in range(256))
 _RUN_MIN = 20
+_BLOB_RUN = 1024
 
 
 class _Scan:
     """A text prepared for scanning: an ASCII copy to search fast, runs, literal hits."""
 
-    __slots__ = ("_hits", "_runs", "data", "lowered", "text")
+    __slots__ = ("_blobs", "_hits", "_runs", "data", "lowered", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -218,6 +221,7 @@ class _Scan:
         self.lowered = self.data.lower()
         self._hits: dict[str, list[int]] = {}
         self._runs: list[tuple[int, int]] | None = None
+        self._blobs: set[int] | None = None
 
     def hits(self, needle: str) -> list[int]:
         """Offsets of `needle` (case-insensitive when given in lower case)."""
@@ -250,6 +254,29 @@ class _Scan:
                 i = mapped.find(probe, j)
             self._runs = runs
         return self._runs
+
+    def blobs(self) -> set[int]:
+        """Indices of runs that are encoded data, not tokens: longer than 1 kB, or a line of
+        base64 wrapped at a fixed width (an image, a certificate, a bundle)."""
+        if self._blobs is None:
+            runs = self.runs()
+            blobs = set()
+            for i, (start, end) in enumerate(runs):
+                long_line = end - start >= 60 or (i > 0 and runs[i - 1][1] - runs[i - 1][0] >= 60)
+                if end - start > _BLOB_RUN or (long_line and _wrapped(self.text, runs, i)):
+                    blobs.add(i)
+            self._blobs = blobs
+        return self._blobs
+
+
+_SHORT = 4096
+
+
+@lru_cache(maxsize=1)
+def _any_needle() -> re.Pattern[bytes]:
+    """Every literal a detector starts from besides runs (lower case: matched on `lowered`)."""
+    needles = (*_KEY_WORDS, "bearer", "-u", "://", "begin ", "putty")
+    return re.compile(b"|".join(re.escape(n.encode()) for n in needles))
 
 
 @lru_cache(maxsize=1)
@@ -444,6 +471,7 @@ _NEEDS_BOUNDARY = frozenset(
         "openai-key",
     }
 )
+_TOKEN_MAX = 1100  # the longest token patterns (GitLab agent tokens) match up to ~1030 chars
 _TOKEN_TAIL = _lazy_re(r"[A-Za-z0-9_-]*")
 _JWT_TAIL = _lazy_re(r"[A-Za-z0-9_=+/.-]*")
 
@@ -485,7 +513,10 @@ def _token_detector() -> Detector:
     def detect(scan: _Scan) -> Iterator[Found]:
         text = scan.text
         seen: set[tuple[int, int]] = set()
-        for run_start, run_end in scan.runs():
+        blobs = scan.blobs()
+        for i, (run_start, run_end) in enumerate(scan.runs()):
+            if i in blobs:
+                continue
             tries: list[tuple[_Rule, re.Pattern[str], int]] = [
                 (rule, pattern, m.start())
                 for m in heads.finditer(text, run_start, run_end)
@@ -505,8 +536,10 @@ def _token_detector() -> Detector:
                     if keyword or not rule.keyword_before
                 )
             for rule, pattern, at in tries:
+                # Bounded: in a 10 MB base64 blob, a head every few kB must not mean a
+                # search to the end of the blob each time.
                 lo = max(0, at - rule.before)
-                hi = min(len(text), run_end + rule.after)
+                hi = min(len(text), run_end + rule.after, at + _TOKEN_MAX + rule.after)
                 for m in pattern.finditer(text, lo, hi):
                     found = _token_span(text, rule, m, jwt_valid)
                     if found and found[:2] not in seen:
@@ -928,6 +961,7 @@ def _high_entropy(scan: _Scan) -> Iterator[Found]:
     text = scan.text
     public = _public_pem_blocks(scan)
     runs = scan.runs()
+    blobs = scan.blobs()
     for i, (start, end) in enumerate(runs):
         while public and public[0][1] <= start:
             public.pop(0)
@@ -937,9 +971,13 @@ def _high_entropy(scan: _Scan) -> Iterator[Found]:
             end += 2 if text.startswith("==", end) else 1
         if start > 0 and _odd_backslashes_before(text, start):  # "\\nAbc..." in JSON text
             start += 1
-        token = text[start:end]
-        # (A line of a wrapped base64 block is an image, a certificate, a bundle.)
-        if _looks_random(token, text, start) and not _wrapped(text, runs, i):
+        if i in blobs:
+            if end - start > _BLOB_RUN:  # base64 of text is judged by its content
+                decoded = _base64_text(text[start:end])
+                if decoded is not None and find_secrets(decoded):
+                    yield start, end, _PRIORITY_ENTROPY, "high-entropy"
+            continue
+        if _looks_random(text[start:end], text, start):
             yield start, end, _PRIORITY_ENTROPY, "high-entropy"
 
 
@@ -998,6 +1036,9 @@ def _looks_random(token: str, text: str, start: int) -> bool:
     """
     if not _mixed(token) or _HEXISH.fullmatch(token) or _ID_PREFIX.match(token):
         return False
+    if len(token) > _LONG_BLOB:  # binary: compressed or image data; text: judged by content
+        decoded = _base64_text(token)
+        return decoded is not None and bool(find_secrets(decoded))
     if _REPEATS.search(token) or _preceded_by_digest_word(text, start):
         return False
     if text.startswith("@", start + len(token)) or text.endswith("$", 0, start):
@@ -1010,7 +1051,7 @@ def _looks_random(token: str, text: str, start: int) -> bool:
             return False
     elif not _random_base64(token):
         return False
-    return len(token) <= _LONG_BLOB  # longer binary: compressed or image data
+    return True
 
 
 def _base64_text(token: str) -> str | None:
@@ -1024,8 +1065,8 @@ def _base64_text(token: str) -> str | None:
         decoded = raw.decode("utf-8")
     except (ValueError, UnicodeDecodeError):
         return None
-    printable = sum(c.isprintable() or c in "\n\r\t" for c in decoded)
-    return decoded if printable >= 0.95 * len(decoded) else None
+    visible = decoded.replace("\n", "").replace("\r", "").replace("\t", "")
+    return decoded if visible.isprintable() else None
 
 
 def _random_base64(token: str) -> bool:
