@@ -320,6 +320,48 @@ def export(
 
 
 @app.command()
+def reflect(
+    transcripts: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Transcripts to read (default: new sessions of this repository)."),
+    ] = None,
+    repo: RepoOption = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Write nothing; show the lessons and memory diff.")
+    ] = False,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Never ask Claude, even when a key is set.")
+    ] = False,
+    quiet: QuietOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Learn from finished agent sessions; consolidate lessons into .repomind/memory/lessons.md."""
+    from repomind.reflect.run import reflect_and_export
+
+    layout = _layout(repo)
+    config = _config(layout)
+    show = not (quiet or as_json) and sys.stderr.isatty()
+    report = reflect_and_export(
+        layout,
+        config,
+        paths=[p.resolve() for p in transcripts] if transcripts else None,
+        dry_run=dry_run,
+        offline=offline,
+        on_session=(lambda name: typer.echo(f"reading {name}", err=True)) if show else None,
+    )
+    for warning in report.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    if as_json:
+        _print_json(report.as_json())
+        return
+    if quiet:
+        return
+    from repomind.ui import print_reflect
+
+    print_reflect(report, dry_run=dry_run)
+
+
+@app.command()
 def watch(
     repo: RepoOption = None,
     detach: Annotated[

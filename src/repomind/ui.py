@@ -75,9 +75,9 @@ def print_status(report: Any) -> None:
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_column(style="bold")
     table.add_column()
-    from repomind.status import spend_rows
+    from repomind.status import spend_rows, wiki_rows
 
-    for key, value in [*_status_rows(data), *spend_rows(data)]:
+    for key, value in [*_status_rows(data), *wiki_rows(data), *spend_rows(data)]:
         table.add_row(key, value)
     console.print(table)
 
