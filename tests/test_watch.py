@@ -323,6 +323,26 @@ def test_sleep_time_work_runs_once_per_idle_period_and_collects_batches(
         repo.repomind("watch", "--stop")
 
 
+def test_an_unreachable_api_is_retried_later_and_watching_goes_on(
+    watched: Watched, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-test")
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", f"http://127.0.0.1:{port}")
+    monkeypatch.setenv("REPOMIND_LLM_MAX_RETRIES", "0")
+    pid = watched.start("--idle-seconds", "1")
+    watched.wait_log("wiki: retry later", timeout=20)
+    assert re.search(r"wiki: retry later .*try again later.* — retry in 60 s", watched.log())
+    assert watched.status()["last_error"]["name"] == "wiki"
+    watched.repo.write("src/theta.py", "def theta_after_outage():\n    return 8\n")
+    wait_for(lambda: "theta_after_outage" in watched.repo_map(), 10, "indexing goes on")
+    assert alive(pid)
+
+
 # --- the pieces, through their public functions --------------------------------------------
 
 

@@ -370,7 +370,8 @@ class Watcher:
                 if self.activity.pending:
                     return  # the developer is back: sleep-time work waits for the next idle
             result = self._run(step, interrupt_on_activity=True)
-            if result.outcome == st.OK and step is st.WIKI and self._batches_pending():
+            done = result.outcome in (st.OK, st.RETRY_LATER)
+            if done and step is st.WIKI and self._batches_pending():
                 # a batch was submitted (or is still running): come back to collect it
                 poll = min(BATCH_POLL_SECONDS, max(self.times.idle, 1.0))
                 self.backoff.defer(step, time.monotonic() + poll)

@@ -3,13 +3,15 @@
 A step is `python -m repomind.watch.child <watcher pid> <root> <command> --quiet`: the
 ordinary CLI command, which dies with the watcher (PDEATHSIG) and unwinds on SIGTERM. A step
 that fails is logged and retried later (exponential backoff); one whose command this version
-of repomind lacks is skipped for an hour. Nothing here raises: the loop always continues.
+of repomind lacks is skipped for an hour; one that exits 0 but says "try again later" (the API
+is unreachable) is retried with the same backoff. Nothing here raises: the loop continues.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import select
 import signal
 import subprocess
@@ -25,6 +27,7 @@ FAILED = "failed"
 UNAVAILABLE = "unavailable"  # the command does not exist in this repomind (yet)
 INTERRUPTED = "interrupted"  # stopped early: the watcher is stopping or the developer is back
 TIMED_OUT = "timed out"
+RETRY_LATER = "retry later"  # exit 0, but the command says so (API unreachable, batch running)
 TERM_GRACE_SECONDS = 5.0  # after SIGTERM, how long a step may take to unwind before SIGKILL
 OUTPUT_TAIL_BYTES = 4096
 
@@ -147,12 +150,16 @@ def run_step(
         output = out.read().decode("utf-8", "replace")
     if outcome is None:
         if code == 0:
-            outcome = OK
+            outcome = RETRY_LATER if _AGAIN_LATER.search(output) else OK
         elif code == 2 and "No such command" in output:
             outcome = UNAVAILABLE
         else:
             outcome = FAILED
     return StepResult(step.name, outcome, time.monotonic() - started, code, _tail(output))
+
+
+# How repomind commands say that the work is not done and a later run will do it.
+_AGAIN_LATER = re.compile(r"\b(?:try|run) again later\b", re.IGNORECASE)
 
 
 def _tail(text: str, lines: int = 8) -> str:
