@@ -31,6 +31,11 @@ def test_cochange_counts_churn_and_authors(repo: GitRepo, tmp_path: Path) -> Non
     assert history["c.py"][:2] == (1, 1)
     assert store.top_authors("a.py") == [("Ada", 2), ("Bob", 1)]
     assert store.commit_count() == 3
+    # the partial reads `related` uses agree with the full table
+    assert store.file_history_of(["a.py", "c.py", "nope.py"]) == {
+        p: history[p] for p in ("a.py", "c.py")
+    }
+    assert store.history_extremes() == (3, max(h[3] for h in history.values()))
 
 
 def test_bulk_commits_and_merges_do_not_count(repo: GitRepo, tmp_path: Path) -> None:

@@ -187,3 +187,38 @@ def test_query_with_overloaded_names_on_one_line(repo: GitRepo) -> None:
     )
     ranked = json.loads(repo.repomind("query", "parse x y", "--json").out)
     assert ranked[0]["path"] == "a.ts"
+
+
+def test_related_content_counts_how_often_the_file_words_recur(repo: GitRepo) -> None:
+    """The content signal: a candidate repeating the file's frequent words ranks first, even
+    without history, imports or a shared name; the file is read from the work tree."""
+    from repomind.layout import Layout
+    from repomind.retrieve.related import _candidates, related_files
+    from repomind.store import Store
+
+    files = {
+        "lib/download.js": "function download(res, file) {\n"
+        + "  res.attachment(file); res.download(file); // download attachment\n" * 6
+        + "}\n",
+        "test/alpha.js": "describe('alpha', () => {\n"
+        + "  it('sends a download attachment', () => { res.download('a'); });\n" * 8
+        + "});\n",
+        "test/beta.js": "describe('beta', () => {\n"
+        + "  it('renders the page title', () => { render(view, title, page); });\n" * 8
+        + "  it('once', () => download());\n});\n",
+    }
+    for i in range(6):  # unrelated files, so that the words above are rare in the repository
+        files[f"src/other{i}.js"] = f"function other{i}(x) {{ return x + {i}; }}\n"
+    repo.commit("initial", files)
+    assert repo.repomind("index", "-q").code == 0
+    store = Store.open(Layout(repo.root).index_db, readonly=True)
+    try:
+        indexed = set(store.indexed_paths())
+        found = _candidates(store, "lib/download.js", indexed)
+        features = {p: c.features for p, c in found.items()}
+        assert features["test/alpha.js"]["content"] > features["test/beta.js"].get("content", 0)
+        ranked = related_files(store, "lib/download.js")
+        assert ranked[0].path == "test/alpha.js"
+        assert "says the same words" in ranked[0].reasons
+    finally:
+        store.close()

@@ -705,6 +705,16 @@ class Store:
         )
         return {r[0]: tuple(r[1:]) for r in rows}
 
+    def file_history_of(self, paths: Iterable[str]) -> dict[str, tuple[int, int, int, int]]:
+        """file_history() for some paths only."""
+        sql = "SELECT path, commits, cc_commits, first_ts, last_ts FROM file_history WHERE 1"
+        return {r[0]: tuple(r[1:]) for r in self._by_paths(sql, paths, "path")}
+
+    def history_extremes(self) -> tuple[int, int]:
+        """(most co-change commits of any file, newest change of any file); 0 without history."""
+        row = self.conn.execute("SELECT max(cc_commits), max(last_ts) FROM file_history").fetchone()
+        return (row[0] or 0, row[1] or 0)
+
     def cochange_pairs(self, min_support: int) -> list[CochangeRow]:
         rows = self.conn.execute(
             "SELECT a, b, n, last_ts FROM cochange WHERE n >= ? ORDER BY a, b", (min_support,)

@@ -1,15 +1,19 @@
 """`repomind related FILE`: files likely to change with FILE, each with the reasons why.
 
 Every candidate gets a few features (co-change, its recency, import/reference edges both ways,
-lexical similarity, test↔code naming, directory, churn); the score is their weighted sum.
-The weights were chosen on several public repositories' own histories with `repomind eval`.
+lexical similarity, test↔code naming, directory, churn); the score is their weighted sum. The
+best candidates so far are then compared with the file word by word (BM25 over their texts, read
+from the work tree), which adds one more feature. The weights were chosen on several public
+repositories' own histories with `repomind eval`.
 """
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from repomind.errors import UsageError
 from repomind.retrieve.testpairs import is_test_pair, split_name, subject_stem
@@ -20,24 +24,32 @@ SIMILAR_COLUMNS = (2.0, 2.0, 1.0, 0.3, 1.0, 0.5, 0.5)  # FTS columns, as in retr
 PRIOR_COMMITS = 2  # shrinks confidence from few commits: 1 of 1 is weaker than 8 of 10
 RECENT_DAYS = 365.0
 HISTORY_TRUST = 5  # commits after which a file's co-change history outweighs its content
+CONTENT_POOL = 30  # best candidates re-read from disk and compared word by word
+CONTENT_TERMS = 100  # the file's most frequent words, compared by BM25
+CONTENT_BYTES = 1 << 15  # of each file, read at query time
+CONTENT_REASON = 0.5  # content similarity worth telling the user about
+_TOKEN = re.compile(rb"[a-z0-9]+")  # ASCII words, as bytes: fast
 
 
 @dataclass(frozen=True, slots=True)
 class RelatedWeights:
-    """Feature weights, fitted by coordinate ascent on five public repositories' histories
-    (click, black, cobra, axios, gson; `bench/tune_retrieval.py`), rounded."""
+    """Feature weights, fitted by coordinate ascent on eleven public repositories' histories
+    (click, black, cobra, axios, gson, gin, express, jekyll, fastapi, tokio, redis;
+    `bench/tune_retrieval.py`), maximising the mean margin over the best baseline with a penalty
+    for any repository below it; rounded."""
 
-    cochange: float = 2.0  # together / (own commits + 2)
-    cochange_recent: float = 0.675  # the same, decayed by the pair's last co-change
+    cochange: float = 4.0  # together / (own commits + 2)
+    cochange_recent: float = 0.35  # the same, decayed by the pair's last co-change
     cochange_2hop: float = 0.75  # partner of a strong partner
-    cochange_cosine: float = 0.0
-    imports: float = 0.175  # this file imports / uses names from it
+    cochange_cosine: float = 0.75  # together / sqrt(both files' commits): corrects for hubs
+    imports: float = 0.2  # this file imports / uses names from it
     imported_by: float = 0.0
-    similar: float = 0.8  # BM25 of this file's telling words, relative to itself
-    similar_fresh: float = 0.19  # ...counted more while the file has little history
+    similar: float = 1.6  # BM25 of this file's telling words, relative to itself
+    similar_fresh: float = 0.2  # ...counted more while the file has little history
     test_pair: float = 0.375
     same_dir: float = 0.06
     path_near: float = 0.0
+    content: float = 0.5  # BM25 of this file's frequent words in the candidate's text
     churn: float = 0.25  # busy files are more often part of a change
     recent_change: float = 0.25  # ...and so are recently changed ones
 
@@ -68,7 +80,7 @@ def related_files(
     indexed = set(store.indexed_paths())
     if path not in indexed:
         raise UsageError(f"not an indexed file: {path} (run `repomind index`, or check the path)")
-    candidates = _candidates(store, path, indexed)
+    candidates = _candidates(store, path, indexed, weights)
     scored = sorted(
         ((other, c.score(weights), c) for other, c in candidates.items()),
         key=lambda item: (-item[1], item[0]),
@@ -86,13 +98,22 @@ def related_files(
     return results
 
 
-def _candidates(store: Store, path: str, indexed: set[str]) -> dict[str, _Candidate]:
-    history = store.file_history()
-    newest = max((h[3] for h in history.values()), default=0)
+def _candidates(
+    store: Store, path: str, indexed: set[str], weights: RelatedWeights = DEFAULT_WEIGHTS
+) -> dict[str, _Candidate]:
+    candidates = _signals(store, path, indexed)
+    _add_content(store, path, candidates, weights, len(indexed))
+    return candidates
+
+
+def _signals(store: Store, path: str, indexed: set[str]) -> dict[str, _Candidate]:
+    busiest, newest = store.history_extremes()
     candidates: dict[str, _Candidate] = defaultdict(_Candidate)
 
+    partners = store.cochange_partners(path)
+    history = store.file_history_of([path, *(p for p, _, _ in partners)])
     own_commits = history.get(path, (0, 0, 0, 0))[1]
-    for other, together, last_ts in store.cochange_partners(path):
+    for other, together, last_ts in partners:
         if other not in indexed or other == path:
             continue
         confidence = together / (own_commits + PRIOR_COMMITS)
@@ -140,7 +161,7 @@ def _candidates(store: Store, path: str, indexed: set[str]) -> dict[str, _Candid
             candidates[other].reasons.append("same directory")
 
     _add_two_hop(store, path, candidates, indexed, own_commits, history)
-    busiest = max((h[1] for h in history.values()), default=0)
+    history.update(store.file_history_of(p for p in candidates if p not in history))
     parts = path.split("/")[:-1]
     for other, candidate in candidates.items():
         commits, _, _, last_ts = history.get(other, (0, 0, 0, 0))
@@ -213,3 +234,72 @@ def _add_edges(
         candidate.features[feature] = math.sqrt(w / strongest)
         if imports:
             candidate.reasons.append(import_reason)
+
+
+def _work_tree(store: Store) -> Path | None:
+    """The work tree an index belongs to (`<root>/.repomind/cache/index.sqlite`)."""
+    for parent in Path(store.path).parents:
+        if parent.name == ".repomind":
+            return parent.parent
+    return None
+
+
+def _words(root: Path, path: str) -> tuple[Counter[bytes], int]:
+    """How often each word occurs in the file's first CONTENT_BYTES, and how many words."""
+    try:
+        with open(root / path, "rb") as handle:
+            data = handle.read(CONTENT_BYTES)
+    except OSError:
+        return Counter(), 0
+    words = _TOKEN.findall(data.lower())
+    return Counter(words), len(words)
+
+
+def _add_content(
+    store: Store,
+    path: str,
+    candidates: dict[str, _Candidate],
+    weights: RelatedWeights,
+    documents: int,
+) -> None:
+    """BM25 of the file's most frequent words in the texts of the best candidates so far.
+
+    The index keeps each file's distinct words but not how often they occur; how often matters
+    (a test of `download` says it many times), so the few best candidates are read from disk.
+    Scaled by the file's match with itself; document frequencies come from the search index.
+    """
+    if not weights.content:
+        return
+    root = _work_tree(store)
+    if root is None:
+        return
+    own, own_length = _words(root, path)
+    if not own:
+        return
+    terms = [w for w, _ in sorted(own.items(), key=lambda wc: (-wc[1], wc[0]))[:CONTENT_TERMS]]
+    frequency = store._term_document_frequency([t.decode() for t in terms])
+    idf = {
+        t: math.log(1 + (documents - df + 0.5) / (df + 0.5))
+        for t in terms
+        if (df := frequency.get(t.decode(), 0)) > 0
+    }
+    if not idf:
+        return
+    pool = sorted(candidates.items(), key=lambda pc: (-pc[1].score(weights), pc[0]))
+    texts = {p: _words(root, p) for p, _ in pool[:CONTENT_POOL]}
+    lengths = [n for _, n in texts.values()] + [own_length]
+    average = max(sum(lengths) / len(lengths), 1.0)
+
+    def bm25(words: Counter[bytes], length: int) -> float:
+        norm = 1.2 * (0.25 + 0.75 * length / average)
+        return sum(w * (tf := words.get(t, 0)) * 2.2 / (tf + norm) for t, w in idf.items())
+
+    itself = bm25(own, own_length)
+    if itself <= 0:
+        return
+    for other, (words, length) in texts.items():
+        if words:
+            similarity = min(bm25(words, length) / itself, 1.0)
+            candidates[other].features["content"] = similarity
+            if similarity >= CONTENT_REASON:
+                candidates[other].reasons.append("says the same words")
