@@ -118,6 +118,9 @@ PLANTED: list[tuple[str, str, str]] = [
     ("cli flag", f"mysql --user root --password={PASSWORD} shop", PASSWORD),
     ("cli flag spaced", f"app login --token {RANDOM_TOKEN}", RANDOM_TOKEN),
     ("curl user", f"curl -u admin:{PASSWORD} https://x.io", PASSWORD),
+    ("mysql -p", f"mysql -uroot -p{PASSWORD} shop < dump.sql", PASSWORD),
+    ("sshpass", f"sshpass -p '{PASSWORD}' ssh deploy@host", PASSWORD),
+    ("yaml crlf", f"db:\r\n  password: {PASSWORD}\r\n  user: app\r\n", PASSWORD),
     ("random token in variable", f"const sessionSeed = '{RANDOM_TOKEN}';", RANDOM_TOKEN),
     ("hex secret in variable", f'signing_key = "{HEX_SECRET}"', HEX_SECRET),
 ]

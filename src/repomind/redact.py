@@ -4,13 +4,14 @@ What is found: the patterns of detect-secrets' plugins (AWS, Azure, Artifactory,
 URLs, Cloudant, Discord, GitHub, GitLab, IBM, JWT, Mailchimp, npm, OpenAI, PyPI, SendGrid,
 Slack, SoftLayer, Square, Stripe, Telegram, Twilio), read from the plugin classes; what it
 lacks (Anthropic, Google, Hugging Face, DigitalOcean and new-style OpenAI/GitHub/npm/Stripe keys,
-Bearer/Authorization headers, `curl -u`, PEM and PuTTY private keys over many lines, passwords in
-any URL); secret-named keys (its keyword list plus token/auth/credential names) assigned a
-literal in code, shell, .env, JSON, YAML, XML, CLI flags and URL query strings; and random-
-looking base64 tokens (entropy, case changes, no words: 82% of random 20-character and 98% of
-64-character tokens). Identifiers, paths, URLs without credentials, versions, UUIDs and hex
-(git SHAs, checksums: hex alone is never a secret here) survive; stand-in values ("changeme",
-"${TOKEN}", "user:password", 'plain') and code (`password=password`) are left alone.
+Bearer/Authorization headers, `curl -u`, `mysql -p`, `sshpass -p`, PEM and PuTTY private keys
+over many lines, passwords in any URL); secret-named keys (its keyword list plus token, auth
+and credential names) assigned a literal in code, shell, .env, JSON, YAML, XML, CLI flags and
+URL query strings; and random-looking base64 tokens (entropy, case changes, no words: 82% of
+random 20-character and 98% of 64-character tokens). Identifiers, paths, URLs without
+credentials, versions, UUIDs and hex (git SHAs, checksums: hex alone is never a secret here)
+survive; stand-in values ("changeme", "${TOKEN}", "user:password", 'plain') and code
+(`password=password`) are left alone; base64 blobs (runs over 1 kB, wrapped lines) are data.
 
 How: one scan of the whole text, not per line. detect-secrets' own per-line scan measured
 0.3 MB/s (34 s for a 10 MB transcript); here maximal runs of base64 characters are found once
@@ -293,6 +294,7 @@ def _detectors() -> tuple[Detector, ...]:
         _url_detector(),
         _auth_headers,
         _curl_user,
+        _cli_passwords,
         _assignments,
         _high_entropy,
     )
@@ -740,6 +742,37 @@ def _curl_user(scan: _Scan) -> Iterator[Found]:
             yield m.start(1), m.end(1), _PRIORITY_PASSWORD, "password"
 
 
+# `mysql -pS3cret` (the password glued to -p), `sshpass -p S3cret`.
+_MYSQL_PASSWORD = _lazy_re(r"[^\n;|&]*?[ \t]-p(?=\S)")
+_SSHPASS = _lazy_re(r"sshpass[ \t]+-p[ \t]*")
+_QUOTE = _lazy_re(r"\\*[\"']")
+_BARE_WORD = _lazy_re(r"[^\s\"'\\;|&]+")
+
+
+def _cli_passwords(scan: _Scan) -> Iterator[Found]:
+    text = scan.text
+    starts = [
+        m.end()
+        for at in (*scan.hits("mysql"), *scan.hits("mariadb"))
+        if (m := _MYSQL_PASSWORD.match(text, at, at + 512))
+    ]
+    starts += [m.end() for at in scan.hits("sshpass") if (m := _SSHPASS.match(text, at))]
+    for pos in starts:
+        span = _shell_word(text, pos)
+        if span and _literal_credential(text[span[0] : span[1]]):
+            yield span[0], span[1], _PRIORITY_PASSWORD, "password"
+
+
+def _shell_word(text: str, pos: int) -> tuple[int, int] | None:
+    """The span of the shell argument at `pos`, inside its quotes if it is quoted."""
+    quote = _QUOTE.match(text, pos)
+    if quote:
+        close = text.find(quote.group(), quote.end(), quote.end() + 512)
+        return (quote.end(), close) if close > quote.end() else None
+    word = _BARE_WORD.match(text, pos)
+    return (pos, word.end()) if word else None
+
+
 # --- key = value assignments --------------------------------------------------------------------
 
 # A key that names a secret: detect-secrets' keyword list plus token/credential/auth names. The
@@ -752,7 +785,7 @@ _KEY_MAX = 64
 _ASSIGN_HINT = _lazy_re(r"[\\\"'`\]]*[ \t]*[:=!]|[ \t>]")
 # Every secret key name contains one of these (lower case: found in any case).
 _KEY_WORDS = ("pass", "pw", "secret", "token", "key", "auth", "credential", "contrase", "sig")
-_NEEDLES = (*_KEY_WORDS, "bearer", "-u", "://", "begin ", "putty")
+_NEEDLES = (*_KEY_WORDS, "bearer", "-u", "://", "begin ", "putty", "mysql", "mariadb")
 _ASSIGN_OP = _lazy_re(
     r"(?P<kq>\\*[\"'`])?\]?(?P<sp1>[ \t]*)(?P<op>:=|=>|===?|!==?|=|:(?!:))(?P<sp2>[ \t]*)@?"
     r"(?P<vq>\\*[\"'`])?"
@@ -889,7 +922,7 @@ def _unquoted_style(key: str, op: str, spaced: bool, in_query: bool) -> str:
 
 
 _WORDS_ONLY = _lazy_re(r"[A-Za-z]+(?:[.\-_/:][A-Za-z]+)*")
-_LINE_END = _lazy_re(r"[ \t]*(?:$|\\[nr]|#|\\?[\"'])", re.M)
+_LINE_END = _lazy_re(r"[ \t]*(?:\r?$|\\[nr]|#|\\?[\"'])", re.M)
 _VERSION = _lazy_re(r"[\^~<>=v]*\d+(?:\.\d+)+[\w.+-]*")
 _KEY_NOUN = _lazy_re(
     r"password|passwd|passphrase|secret|token|apikey|appkey|accesskey|privatekey|credential"
