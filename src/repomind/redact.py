@@ -10,7 +10,7 @@ and credential names) assigned a literal in code, shell, .env, JSON, YAML, XML, 
 URL query strings; and random-looking base64 tokens (entropy, case changes, no words: 82% of
 random 20-character and 98% of 64-character tokens). Identifiers, paths, URLs without
 credentials, versions, UUIDs and hex (git SHAs, checksums: hex alone is never a secret here)
-survive; stand-in values ("changeme", "${TOKEN}", "user:password", 'plain') and code
+survive; stand-in values ("xxxx", "${TOKEN}", "user:password", 'plain') and code
 (`password=password`) are left alone; base64 blobs (runs over 1 kB, wrapped lines) are data.
 
 How: one scan of the whole text, not per line. detect-secrets' own per-line scan measured
