@@ -349,6 +349,111 @@ def test_task_requests_questions_and_thanks_are_not_corrections(message: str) ->
     assert _corrections(_after_action(message)) == []
 
 
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        # "next time", "going forward", "from now on", lowercase, no punctuation, typos
+        ("Thanks. Next time please also run `yarn lint` before you say you're done.",
+         "Next time please also run `yarn lint` before you say you're done."),
+        ("going forward use pnpm for everything", "Going forward use pnpm for everything"),
+        ("from now on dont touch the lockfile", "From now on don't touch the lockfile"),
+        ("form now on run make lint before commit", "From now on run make lint before commit"),
+        # a polite question asking for something from now on is a request
+        ("Thank you! Could you please run the tests with -race from now on? It had races.",
+         "Run the tests with -race from now on."),
+        ("Can you use the logger instead?", "Use the logger instead."),
+        # the repo's conventions, in the first person plural
+        ("In this project we use tabs, not spaces.", "In this project we use tabs, not spaces."),
+        ("Our convention is snake_case for module names.",
+         "Our convention is snake_case for module names."),
+        ("btw we always squash merge", "We always squash merge"),
+        ("we never commit generated files", "We never commit generated files"),
+        ("ok so in this codebase all timestamps are UTC",
+         "In this codebase all timestamps are UTC"),
+        ("As a rule, keep handlers thin.", "As a rule, keep handlers thin."),
+        # stop / avoid / prefer / X not Y / never ever / I told you
+        ("please stop adding print statements", "Stop adding print statements"),
+        ("Please avoid mocking the database in integration tests.",
+         "Avoid mocking the database in integration tests."),
+        ("I prefer f-strings over format().", "I prefer f-strings over format()."),
+        ("pnpm, not npm.", "Pnpm, not npm."),
+        ("Make sure to always run the formatter.", "Make sure to always run the formatter."),
+        ("I told you to use pnpm.", "I told you to use pnpm."),
+        ("Don't ever force-push to main.", "Don't ever force-push to main."),
+        # habits and procedures
+        ("Every time you change the schema, regenerate the client with `make gen`.",
+         "Every time you change the schema, regenerate the client with `make gen`."),
+        ("run the linter after every change", "Run the linter after every change"),
+        # "instead" keeps the sentence it refers to
+        ("Hmm, the generated files get overwritten on build. Edit the templates instead.",
+         "The generated files get overwritten on build. Edit the templates instead."),
+        ("As a rule, don't hand-edit anything under src/gen/, it's generated. Change "
+         "proto/api.proto and run `npm run gen` instead.",
+         "As a rule, don't hand-edit anything under src/gen/, it's generated. Change "
+         "proto/api.proto and run `npm run gen` instead."),
+        # a one-off "no" that reveals where something lives is a lesson
+        ("no, the config is in conf/app.toml", "The config is in conf/app.toml"),
+        ("The tests live in spec/, not test/.", "The tests live in spec/, not test/."),
+        # non-native English
+        ("no. we not use rspec here, tests go in test/ with minitest",
+         "We don't use rspec here, tests go in test/ with minitest"),
+    ],
+)
+def test_durable_preferences_in_many_phrasings(message: str, expected: str) -> None:
+    assert _corrections(_after_action(message)) == [expected]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "no, call it total_price",
+        "don't push yet",
+        "not that one, the other file",
+        "No, revert that.",
+        "no wait, do the tests first",
+        "Could you run the tests again?",
+        "Next, add a test for the empty case.",
+        "The next time the cron runs it crashes.",
+        "Every time I run it, it crashes.",
+        "Why don't we use pnpm?",
+        "Should we always run lint before commit?",
+        "Nope, try again.",
+        "thanks, that's it for now",
+        "hmm, not like that",
+    ],
+)
+def test_one_off_fixes_and_questions_are_not_preferences(message: str) -> None:
+    assert _corrections(_after_action(message)) == []
+
+
+def test_two_rules_in_one_message_are_two_lessons() -> None:
+    session = _after_action(
+        "pls not use unwrap() in library code, we always return Result and use the ? operator."
+        " also run cargo fmt --check before finish, CI is failing on format all the time"
+    )
+    assert sorted(_corrections(session)) == [
+        "Don't use unwrap() in library code, we always return Result and use the ? operator.",
+        "Run cargo fmt --check before finish, CI is failing on format all the time",
+    ]
+    joined = _after_action("Always use pytest -q via `make test`, never unittest.")
+    assert len(_corrections(joined)) == 1
+
+
+def test_a_first_prompt_states_rules_in_many_phrasings_but_not_descriptions() -> None:
+    def first(message: str) -> list[str]:
+        return _corrections(_Builder().user(message).run("ls").session())
+
+    assert first("From now on, use pnpm. Add a retry option to fetch().") == [
+        "From now on, use pnpm."
+    ]
+    assert first("Add a retry option. In this repo we always use tabs.") == [
+        "In this repo we always use tabs."
+    ]
+    assert first("Whenever you call parse() on empty input it crashes, fix it.") == []
+    assert first("Fix the bug where the next time the job runs it crashes.") == []
+    assert first("Add a function that never returns None.") == []
+
+
 def test_first_prompt_counts_only_when_it_states_a_rule() -> None:
     task = _Builder().user("How does Cart.total() work? Don't change anything.").run("ls")
     assert _corrections(task.session()) == []

@@ -23,26 +23,42 @@ MAX_MESSAGE_CHARS = 1500  # longer messages are pasted logs or specs, not correc
 _RULE = re.compile(
     r"(?:^|[,;:(—–]\s*|\b(?:please|just|remember|(?:you|we|i)(?: should| must| will|'ll)?)"
     r"\s+)(?:always|never)\b"
-    r"|\b(?:from now on|going forward|in (?:the )?future|remember(?: that| to)?\b|keep in mind"
-    r"|in this (?:repo(?:sitory)?|project|codebase|team)|(?:our|the house|the team'?s?) "
-    r"(?:convention|style|rule)|we (?:use|don'?t|do not|prefer|only)\b|i prefer\b|prefer\b)"
-    # a procedure: "Rerun it once before investigating", "Pull before rebasing"
+    r"|\b(?:make|be) sure (?:to|you)\s+(?:always|never)\b"
+    r"|\b(?:from now on|from here on|going forward|moving forward|henceforth|in (?:the )?future"
+    r"|for (?:the )?future|for future reference|(?<!the )next time\b|as a (?:general )?rule\b"
+    r"|remember(?: that| to)?\b|keep in mind"
+    r"|in this (?:repo(?:sitory)?|project|codebase|team|monorepo)"
+    r"|(?:our|the (?:house|team|project|repo)'?s?) (?:convention|style|rule|policy|standard"
+    r"|guideline|practice)s?\b|house style|style guide"
+    r"|we (?:use|don'?t|do not|prefer|only|not|avoid|stick to|go with|rely on|follow|require)\b"
+    r"|i prefer\b|prefer\b|(?:don'?t|do not) ever\b|never ever\b|,\s*ever\b"
+    r"|\bi (?:already |have |'ve )?told you\b|\bas i (?:said|told you|mentioned) (?:before|earlier"
+    r"|already)\b|\bhow many times\b)"
+    # a procedure: "Rerun it once before investigating", "Pull before rebasing", "run lint before
+    # you say you're done", "run cargo fmt --check before finish", "test after every change"
     r"|^(?:please\s+)?(?:re)?(?:run|check|read|build|lint|test|update|pull|install|format|ask"
-    r"|wait|restart|clear|regenerate|back up|commit|rebase|fetch)\b[^.]*\b(?:before|after) "
-    r"\w+ing\b",
+    r"|wait|restart|clear|regenerate|back up|commit|rebase|fetch|make sure|double-check|verify"
+    r"|bump)\b[^.]*\b(?:(?:before|after) (?:\w+ing\b|(?:every|each|any)\b)|before (?:you(?:'re"
+    r"| are)? |we(?:'re| are)? )?(?:finish|done|commit|push|merg|releas|say|report|hand|wrap|stop"
+    r"|declar|submit|open|clos|ship|end)\w*)",
     re.IGNORECASE,
 )
 # A correction of what the agent just did: at the start of the message or of a sentence.
 _CORRECTION_START = re.compile(
     r"^(?:(?:no|nope)\s*[,.!:;—–-]|wrong\b|not (?:that|this|like that)\b"
     r"|that'?s (?:wrong|not right)\b|that is (?:wrong|not right)\b|stop \w+ing\b|don'?t\b|do not\b"
-    r"|please (?:don'?t|do not|stop \w+ing|use)\b|instead\b|you (?:should|need to|have to)\b)",
+    r"|please (?:don'?t|do not|stop \w+ing|use|avoid)\b|instead\b|you (?:should|need to|have to)\b"
+    r"|avoid\b|quit \w+ing\b|no more \w+|i'?d rather\b|i would rather\b)",
     re.IGNORECASE,
 )
 _CORRECTION_ANY = re.compile(
     r"\binstead(?: of)?\b|\brather than\b|\bwrong (?:file|place|command|directory|dir|module"
     r"|package|branch|function|test|folder)\b|\b(?:use|run|call|put|keep|edit|import)\b"
-    r"[^.;]{1,60},? not\b",
+    r"[^.;]{1,60},? not\b"
+    # "the config lives in settings/, not config/"; "pnpm, not npm"; "tabs not spaces"
+    r"|\b(?:lives?|goes|go|belongs?|is|are|sits?|stays?|kept|stored|defined|located) (?:in|under"
+    r"|at|inside|within) [^.;]{1,60},? not\b"
+    r"|^[\w`'./@:-]+(?: [\w`'./@:-]+){0,2},? not [\w`'./@:-]+(?: [\w`'./@:-]+){0,2}[.!]*$",
     re.IGNORECASE,
 )
 # Task-scoped wishes and clarifications of the current task, not lasting rules.
@@ -61,7 +77,8 @@ _PASTED = re.compile(
 _STRONG_RULE = re.compile(r"\b(?:always|never|from now on|going forward|remember)\b", re.I)
 _FENCE = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
 _LEADING_FILLER = re.compile(
-    r"^(?:(?:no|nope|nah|wait|actually|hmm|ok(?:ay)?|well|so|also|and|but|please|hey)\b"
+    r"^(?:(?:no|nope|nah|wait|actually|hmm+|um+|oh|ok(?:ay)?|well|so|also|and|but|please|hey"
+    r"|btw|by the way|fyi|plus|additionally|one more thing|another thing)\b"
     r"[\s,.!:;—–-]*)+",
     re.IGNORECASE,
 )
@@ -72,7 +89,7 @@ _COMPLIMENT = re.compile(
 )
 _THANKS = re.compile(r"^(?:thanks?|thank you|great|perfect|nice|cool|lgtm|looks good)\b", re.I)
 _SENTENCE = re.compile(
-    r"(?<=[.!?])\s+(?=[A-Za-z`\"'(])|\n+"
+    r"(?<=[^\s][.!?])\s+(?=[A-Za-z`\"'(])|\n+"
     r"|\s+[—–]\s+(?=(?:and |but )?(?:always|never|don'?t|use|instead)\b)"
 )
 _STOPWORDS = frozenset(
@@ -118,19 +135,21 @@ def _rules(text: str, strict: bool) -> list[tuple[str, str]]:
     """(the text quoted as evidence, the rule) for each rule a message states.
 
     A bullet list gives one rule per bullet; after an agent action, a list introduced with a
-    colon ("A few things:") is feedback, so each of its bullets counts.
+    colon ("A few things:") is feedback, so each of its bullets counts. In running text, a rule
+    introduced with "also …" / "one more thing …" is a rule of its own.
     """
+    quoted = text
+    text = normalized(text)
     lines = [ln for ln in text.splitlines() if ln.strip()]
     bullets = [ln for ln in lines if _BULLET.match(ln)]
     if len(bullets) < 2:
-        rule = _rule_sentences(text, strict)
-        return [(text, rule)] if rule else []
+        return [(quoted, rule) for rule in _rule_sentences(text, strict)]
     intro = " ".join(ln for ln in lines if not _BULLET.match(ln)).strip()
     listed = not strict and intro.endswith(":") and not _suspicious(intro)
     found = []
     for bullet in bullets:
         item = _BULLET.sub("", bullet).strip()
-        rule = _rule_sentences(item, strict)
+        rule = " ".join(_rule_sentences(item, strict))
         if not rule and listed and _usable(item) and not _PASTED.search(item):
             rule = _capitalised(_LEADING_FILLER.sub("", item)) if len(_key_words(item)) >= 2 else ""
         if rule:
@@ -138,13 +157,40 @@ def _rules(text: str, strict: bool) -> list[tuple[str, str]]:
     return found
 
 
+# Shorthand, typos and non-native forms, made standard before the message is read.
+_SHORTHAND = {
+    "pls": "please", "plz": "please", "pleas": "please", "plese": "please", "pleae": "please",
+    "dont": "don't", "doesnt": "doesn't", "didnt": "didn't", "cant": "can't", "wont": "won't",
+    "isnt": "isn't", "arent": "aren't", "shouldnt": "shouldn't", "u": "you", "ur": "your",
+    "alway": "always", "allways": "always", "alwasy": "always", "alwyas": "always",
+    "alwys": "always", "nevr": "never", "nver": "never", "thx": "thanks", "thanx": "thanks",
+    "teh": "the", "hte": "the",
+}
+_SHORTHAND_WORD = re.compile(r"(?<![\w`'/.-])(" + "|".join(_SHORTHAND) + r")(?![\w`'/-])", re.I)
+# "pls not use X", "we not use rspec": a "not" that means "don't".
+_BARE_NOT = re.compile(
+    r"((?:^|[.!;:,]\s+|\n|\b(?:please|we|you|i)\s+))not (?=(?:use|run|edit|touch|add|commit|push"
+    r"|call|put|write|change|modify|create|delete|remove|install|import|mock|hardcode|hand-edit"
+    r"|rename|merge|skip|disable|ignore|make|do)\b)",
+    re.IGNORECASE,
+)
+_FROM_NOW_ON = re.compile(r"\b(?:form|frm|fron) now on\b", re.IGNORECASE)
+
+
+def normalized(text: str) -> str:
+    """`text` with shorthand and typos spelled out: "pls not use X" → "please don't use X"."""
+    text = _SHORTHAND_WORD.sub(lambda m: _SHORTHAND[m.group(1).lower()], text)
+    text = _FROM_NOW_ON.sub("from now on", text)
+    return _BARE_NOT.sub(lambda m: m.group(1) + "don't ", text)
+
+
 def is_follow_up(text: str) -> bool:
     """Whether a prompt continues the task at hand (a correction, "also …", "now add …")."""
-    text = text.strip()
+    text = normalized(text.strip())
     return bool(
         _FOLLOW_UP.match(text)
         or _OPENING_CORRECTION.match(text)
-        or any(_corrective(s) or _RULE.search(s) for s in _SENTENCE.split(text) if s)
+        or any(_corrective(s) or _durable(s) for s in _SENTENCE.split(text) if s)
     )
 
 
@@ -175,25 +221,137 @@ def _capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _rule_sentences(text: str, strict: bool) -> str:
-    """The sentences of a message that state a rule or correct the agent ("" if none).
+def _rule_sentences(text: str, strict: bool) -> list[str]:
+    """The rules a message states or the corrections it makes, each as the user's sentences.
 
     `strict` (a first prompt, or a message with no agent action before it): only durable rules.
     """
     text = "\n".join(ln for ln in _FENCE.sub("\n", text).splitlines() if not _PASTED.search(ln))
-    sentences = [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
+    sentences = [_as_request(s.strip()) for s in _SENTENCE.split(text) if s and s.strip()]
     usable = [s for s in sentences if _usable(s) and not _suspicious(s)]
-    kept: list[str] = []
-    for sentence in usable:
-        durable = bool(_RULE.search(sentence))
-        if durable or (not strict and _corrective(sentence)):
-            kept.append(sentence)
-        elif kept and kept[-1] == _previous(usable, sentence) and _CONTINUATION.match(sentence):
-            kept.append(sentence)  # "Stop editing gen/. Change the spec and regenerate."
+    groups: list[list[str]] = []
+    previous_kept = False
+    for at, sentence in enumerate(usable):
+        durable = _durable(sentence)
+        if durable or (not strict and _corrective(sentence) and not _one_off(sentence)):
+            if groups and previous_kept and not _ADDITIVE.match(sentence):
+                groups[-1].append(sentence)
+            else:
+                groups.append([sentence])
+                if at and not previous_kept and _BACK_REFERENCE.search(sentence):
+                    # "… it's generated. Change the proto instead.": "instead" of the sentence
+                    # before, which says what not to do.
+                    before = usable[at - 1]
+                    if len(_key_words(before)) >= 2 and not _THANKS.match(before):
+                        groups[-1].insert(0, before)
+            previous_kept = True
+        elif previous_kept and usable[at - 1] == _previous(usable, sentence) and (
+            _CONTINUATION.match(_LEADING_FILLER.sub("", sentence))
+        ):
+            groups[-1].append(sentence)  # "Stop editing gen/. Change the spec and regenerate."
+        else:
+            previous_kept = False
     if not strict and _OPENING_CORRECTION.match(text) and len(sentences) <= 3:
-        kept = usable  # a short "No, …" / "Wrong file — …" message is a correction as a whole
-    result = _capitalised(_LEADING_FILLER.sub("", " ".join(kept)))
-    return result if len(_key_words(result)) >= 2 else ""
+        # A short "No, …" / "Wrong file — …" message is a correction as a whole, when it says
+        # more than "no, call it x" / "not that one, the other file".
+        rest = [s for s in usable if not _one_off(s)]
+        if rest and (len(rest) > 1 or _durable_fact(" ".join(rest))):
+            groups = [rest]
+    rules = []
+    for group in groups:
+        rule = _capitalised(_LEADING_FILLER.sub("", " ".join(group)))
+        # One telling word is enough for a lasting rule ("From now on, use pnpm."), not for a
+        # bare fix ("No, use it.").
+        needed = 2
+        if any(_durable(s) or _BACKTICK.search(s) or _CORRECTION_ANY.search(s) for s in group):
+            needed = 1
+        if len(_key_words(rule)) >= needed:
+            rules.append(rule)
+    return rules
+
+
+# A sentence that starts a rule of its own, not the previous one's continuation.
+_ADDITIVE = re.compile(
+    r"^(?:also|and also|additionally|plus|one more thing|another thing|oh,? and|btw|by the way"
+    r"|second(?:ly)?|another (?:rule|thing))\b",
+    re.IGNORECASE,
+)
+_BACK_REFERENCE = re.compile(r"\binstead\W*$", re.IGNORECASE)
+# A polite request: "Could you please run the tests with -race from now on?"
+_POLITE = re.compile(
+    r"^(?:(?:ok(?:ay)?|thanks|thank you|great|cool|also|and|but|hey|btw)[,.!]*\s+)*"
+    r"(?:please,?\s+)?(?:would you mind|(?:could|can|would|will) (?:you|we)(?:\s+please)?,?)"
+    r"\s+(?!you\b|we\b)",
+    re.IGNORECASE,
+)
+# Durable even in a polite question ("always" alone there asks for the task: "can you always
+# log the request id as well?").
+_STRONG_DURABLE = re.compile(
+    r"\b(?:from now on|from here on|going forward|moving forward|henceforth|in (?:the )?future"
+    r"|(?<!the )next time|as a (?:general )?rule|every time|each time|whenever (?:you|we)"
+    r"|in this (?:repo(?:sitory)?|project|codebase))\b",
+    re.IGNORECASE,
+)
+# A habit: "Every time you touch the schema, regenerate the client", "test after each change".
+_HABIT = re.compile(
+    r"\b(?:(?:every|each) time (?:you|we)|whenever (?:you|we)|(?:before|after) (?:every|each|any)"
+    r" (?:change|commit|push|edit|release|merge|pr|pull request)s?)\b",
+    re.IGNORECASE,
+)
+_IMPERATIVE = re.compile(
+    r"(?:^|[,:;]\s*)(?:please\s+)?(?:always\s+)?(?:run|use|update|regenerate|re-?run|rebuild"
+    r"|check|add|bump|make sure|ask|tell|write|keep|don'?t|do not|never|commit|format|lint|test"
+    r"|document|note|mention|restart|reinstall|verify|double-check)\b",
+    re.IGNORECASE,
+)
+# A fact about the repository, not about the change at hand.
+_FACT = re.compile(
+    r"\b(?:lives?|goes|go|belongs?|sits?|stays?|is|are|kept|stored|defined|located)"
+    r" (?:in|under|at|inside|within|next to)\b|\b(?:is|are) (?:generated|overwritten|vendored"
+    r"|auto-?generated|read-?only)\b|\bhere\b|`|" + _PATHLIKE.pattern,
+    re.IGNORECASE,
+)
+# A correction of this one change: "no, call it total_price", "not that one, the other file".
+_ONE_OFF = re.compile(
+    r"^(?:(?:call|name|rename|make|change|set|revert|undo|put|move|turn|keep|leave|use|edit|open"
+    r"|try|pick|take|do) (?:it|that|this|them|those|these|the other|the first|the second"
+    r"|the last|the previous|the old)\b|the other\b|(?:that|this|the other) one\b|try again\b"
+    r"|do it again\b|go back\b|undo\b|revert\b|not (?:that|this)(?: one)?\b)",
+    re.IGNORECASE,
+)
+
+
+def _as_request(sentence: str) -> str:
+    """A polite question asking for something from now on, as the request it is."""
+    polite = _POLITE.match(sentence)
+    if polite is None or not sentence.endswith("?"):
+        return sentence
+    rest = sentence[polite.end():].rstrip("?").strip()
+    if not (_STRONG_DURABLE.search(rest) or _CORRECTION_ANY.search(rest)):
+        return sentence
+    return _capitalised(rest) + "."
+
+
+def _durable(sentence: str) -> bool:
+    """Whether a sentence states a lasting rule, whatever its opening words."""
+    bare = _LEADING_FILLER.sub("", sentence)
+    if _RULE.search(sentence) or _RULE.search(bare):
+        return True
+    return bool(_HABIT.search(sentence) and _IMPERATIVE.search(bare))
+
+
+def _durable_fact(text: str) -> bool:
+    return _durable(text) or bool(_FACT.search(text))
+
+
+def _one_off(sentence: str) -> bool:
+    """A correction of the change at hand only: no path, no command, no lasting rule in it."""
+    bare = _LEADING_FILLER.sub("", sentence)
+    bare = _OPENING_CORRECTION.sub("", bare).strip(" ,.;:—–-")
+    bare = _LEADING_FILLER.sub("", bare)
+    if _durable(sentence) or _FACT.search(bare):
+        return False
+    return not bare or bool(_ONE_OFF.match(bare))
 
 
 def _previous(sentences: list[str], sentence: str) -> str | None:
@@ -213,7 +371,7 @@ def _usable(sentence: str) -> bool:
     """Not a question, thanks, or a wish about the task at hand."""
     if sentence.endswith("?"):
         return False
-    durable = bool(_RULE.search(sentence))
+    durable = _durable(sentence)
     if (_THANKS.match(sentence) or _COMPLIMENT.search(sentence)) and not _CORRECTION_ANY.search(
         sentence
     ):
@@ -222,6 +380,9 @@ def _usable(sentence: str) -> bool:
 
 
 def _corrective(sentence: str) -> bool:
+    bare = _LEADING_FILLER.sub("", sentence)
+    if bare != sentence and bare and _corrective(bare):
+        return True  # "ok, don't …", "hmm, use …"
     if re.match(r"^use\b", sentence, re.I):
         # "Use pnpm." right after the agent acted is a fix; a long "Use …" is a task.
         short = len(sentence.split()) <= 8
