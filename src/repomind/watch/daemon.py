@@ -154,7 +154,11 @@ class Watcher:
         }
         self._write_status()
         try:
-            self._start_observer()
+            try:
+                self._start_observer()
+            except Exception as exc:  # retried by the health check
+                log.error("cannot watch the tree yet: %s", exc)
+                self.tree = None
             log.info(
                 "watching %s (settle %.1f s, idle %.0f s, pid %d)",
                 self.root,

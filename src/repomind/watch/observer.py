@@ -9,6 +9,7 @@ swap files in ignored folders — is dropped before it can wake the loop.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -229,29 +230,36 @@ class TreeWatcher:
             DirDeletedEvent,
             DirMovedEvent,
         ]
-        observer = Observer()
         handler = Handler()
         try:
-            observer.schedule(handler, str(self.root), recursive=True, event_filter=kinds)
+            self._observer = self._started(Observer(), handler, kinds, recursive=True)
         except OSError as exc:  # usually the inotify watch limit on a huge tree
-            observer = Observer()
-            observer.schedule(handler, str(self.root), recursive=False, event_filter=kinds)
             self.degraded = (
                 f"cannot watch every folder ({exc.strerror or exc}); only top-level files and "
                 "commits are seen (raise fs.inotify.max_user_watches)"
             )
+            self._observer = self._started(Observer(), handler, kinds, recursive=False)
+
+    def _started(self, observer: Any, handler: Any, kinds: list[Any], recursive: bool) -> Any:
+        """`observer` watching the tree (and the refs where the tree watch misses them)."""
+        observer.schedule(handler, str(self.root), recursive=recursive, event_filter=kinds)
         root_prefix = str(self.root) + os.sep
-        for folder, recursive in (
+        for folder, deep in (
             (self.dirs.git_dir, False),
             (self.dirs.common_dir, False),
             (self.dirs.common_dir / "refs" / "heads", True),
         ):
             inside = str(folder).startswith(root_prefix)
-            if (self.degraded or not inside) and folder.is_dir():
-                observer.schedule(handler, str(folder), recursive=recursive, event_filter=kinds)
+            if (not recursive or not inside) and folder.is_dir():
+                observer.schedule(handler, str(folder), recursive=deep, event_filter=kinds)
         observer.daemon = True
-        observer.start()
-        self._observer = observer
+        try:
+            observer.start()  # inotify watches are added here: this is where limits bite
+        except OSError:
+            with contextlib.suppress(Exception):
+                observer.stop()
+            raise
+        return observer
 
     def alive(self) -> bool:
         observer = self._observer
