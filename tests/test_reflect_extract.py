@@ -787,3 +787,31 @@ def test_quality_on_the_labelled_set_meets_the_bar() -> None:
 @pytest.mark.parametrize("kind", ["command", "correction", "cochange", "confirmed"])
 def test_every_kind_is_labelled(kind: str) -> None:
     assert _bench().evaluate(LABELLED).kind(kind).labelled > 0
+
+
+# --- confirmed commands the user then replaced -------------------------------------------------
+
+
+def _confirmed(session: Session) -> list[str]:
+    return [c for lesson in _by_kind(extract_lessons(session, ROOT), "confirmed")
+            for c in lesson.commands]
+
+
+def test_a_passing_command_the_user_then_replaces_is_not_confirmed() -> None:
+    def session(message: str, then: str) -> Session:
+        builder = _Builder().user("Fix the off-by-one and run the tests.").edit("/repo/src/r.js")
+        builder.run("npm test", 0, "# pass 3").say("Done.")
+        builder.user(message).run(then, 0, "# pass 3").say("Done.")
+        return builder.session()
+
+    assert _confirmed(session("hmm, we use pnpm here - package-lock is a leftover.",
+                              "pnpm test")) == ["pnpm test"]
+    assert _confirmed(session("Could you run the tests with --coverage from now on?",
+                              "npm test -- --coverage")) == ["npm test -- --coverage"]
+    # only sometimes, or asked for without a switch: the first command still stands
+    assert sorted(_confirmed(session(
+        "Don't run the full npm test for small changes; use `npm run test:unit` instead.",
+        "npm run test:unit",
+    ))) == ["npm run test:unit", "npm test"]
+    assert sorted(_confirmed(session("Thanks, now also run the linter.", "npm run lint"))) == [
+        "npm run lint", "npm test"]

@@ -8,7 +8,11 @@ from pathlib import Path
 from repomind.reflect.extractors.cochange import cochange_lessons
 from repomind.reflect.extractors.commands import command_lessons, confirmed_lessons
 from repomind.reflect.extractors.common import relativize
-from repomind.reflect.extractors.corrections import correction_lessons, discouraged_commands
+from repomind.reflect.extractors.corrections import (
+    correction_lessons,
+    discouraged_commands,
+    superseded_commands,
+)
 from repomind.reflect.extractors.loops import loop_lessons
 from repomind.reflect.lesson import Lesson, one_line
 from repomind.reflect.session import Session
@@ -32,8 +36,9 @@ def extract_lessons(session: Session, root: Path) -> list[Lesson]:
     for extractor in EXTRACTORS:
         for lesson in extractor(session, root):
             found.setdefault(lesson.topic, _without_machine_paths(lesson, session, root))
-    # A command the user warned against in this session is not confirmed by having passed.
-    discouraged = discouraged_commands(session, root)
+    # A command the user warned against in this session, or one the user then asked to replace
+    # (and the agent did), is not confirmed by having passed.
+    discouraged = discouraged_commands(session, root) | superseded_commands(session, root)
     lessons = [found[topic] for topic in sorted(found)]
     return [
         lesson for lesson in lessons

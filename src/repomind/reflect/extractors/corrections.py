@@ -111,9 +111,18 @@ def correction_lessons(session: Session, root: Path) -> list[Lesson]:
     ran = {r.normal for r in runs(session, root) if r.normal}
     touched = _touched_files(session, root)
     lessons: dict[str, Lesson] = {}
+    for _, block, rule in stated_rules(session):
+        lesson = _lesson(session, root, block, rule, ran, touched)
+        lessons.setdefault(lesson.topic, lesson)
+    return list(lessons.values())
+
+
+def stated_rules(session: Session) -> list[tuple[int, str, str]]:
+    """(position of the user message, the text quoted, the rule) for each rule the user stated."""
+    found = []
     agent_acted = False
     first = True
-    for event in session.events:
+    for position, event in enumerate(session.events):
         if isinstance(event, (ToolCall, AssistantMessage)):
             agent_acted = True
             continue
@@ -125,10 +134,31 @@ def correction_lessons(session: Session, root: Path) -> list[Lesson]:
         if not text or len(text) > MAX_MESSAGE_CHARS:
             continue
         strict = is_first or not after_action
-        for block, rule in _rules(text, strict):
-            lesson = _lesson(session, root, block, rule, ran, touched)
-            lessons.setdefault(lesson.topic, lesson)
-    return list(lessons.values())
+        found += [(position, block, rule) for block, rule in _rules(text, strict)]
+    return found
+
+
+def superseded_commands(session: Session, root: Path) -> set[str]:
+    """Commands that passed, then a rule of the user asked for another way to do the same thing,
+    and the agent switched: `npm test` before "we use pnpm here" and a passing `pnpm test`;
+    `go test ./...` before "run the tests with -race from now on" and `go test -race ./...`.
+    """
+    passed = [r for r in runs(session, root) if r.ok and r.normal and r.purpose]
+    found = set()
+    for position, _, rule in stated_rules(session):
+        if _CONDITIONAL.search(rule):
+            continue  # "don't run the full suite for small changes": only sometimes
+        words = {w.strip("`'\".,;:()") for w in rule.lower().split()}
+        for old in (r for r in passed if r.position < position):
+            for new in (r for r in passed if r.position > position):
+                if new.purpose != old.purpose or new.normal == old.normal:
+                    continue
+                added = set(shell.tokens(new.normal.lower())) - set(
+                    shell.tokens(old.normal.lower())
+                )
+                if any((len(t) >= 3 or t.startswith("-")) and t in words for t in added):
+                    found.add(old.normal)
+    return found
 
 
 def _rules(text: str, strict: bool) -> list[tuple[str, str]]:
