@@ -148,12 +148,20 @@ def test_watch_updates_memory_on_edit_and_commit_and_stops_cleanly(watched: Watc
     wait_for(lambda: "gamma_from_commit" in watched.repo_map(), 5, "commit reaches memory")
     assert "HEAD moved" in watched.log()
 
-    children = [p for p, cmd in processes_of(repo.root) if p != pid]
+    shown = repo.repomind("status")
+    assert f"running (pid {pid}" in shown.out and "last step export ok" in shown.out
+
+    # --stop while a step runs: the step finishes, then nothing of the watcher is left
+    for path, text in many_files(300).items():
+        repo.write(path, text)
+    wait_for(lambda: watched.state_is("running index"), 10, "an index step")
+    step = watched.status_file()["child_pid"]
     stopped = repo.repomind("watch", "--stop")
     assert stopped.code == 0 and f"stopped (pid {pid})" in stopped.out
-    assert not alive(pid)
+    assert not alive(pid) and not alive(step)
     assert processes_of(repo.root) == []
-    assert all(not alive(p) for p in children)
+    assert watched.log().rstrip().endswith("stopped (SIGTERM)")
+    assert "index: ok" in watched.log().rsplit("tree settled", 1)[1]
     assert watched.status()["running"] is False
     assert repo.repomind("watch", "--stop").out.startswith("watch: not running")
 
