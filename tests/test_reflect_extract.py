@@ -581,6 +581,18 @@ def test_git_checkout_of_an_edited_file_reverts_it() -> None:
     assert correction.files == ("config/settings/prod.py", "settings.py")
 
 
+def test_a_file_under_a_deleted_directory_is_not_a_co_edit() -> None:
+    session = (
+        _Builder().user("Add a test for from_title with accented input.")
+        .edit("/repo/spec/slug_spec.rb").edit("/repo/lib/slug.rb")
+        .user("no. we don't use rspec here, tests go in test/ with minitest. delete the spec")
+        .run("rm -r spec").edit("/repo/test/slug_unicode_test.rb")
+        .session()
+    )
+    lessons = _by_kind(extract_lessons(session, ROOT), "cochange")
+    assert [lesson.files for lesson in lessons] == [("lib/slug.rb", "test/slug_unicode_test.rb")]
+
+
 def test_a_file_edited_and_edited_back_is_not_a_co_edit() -> None:
     assert _by_kind(_real("claude_code/91_py_no_new_deps.jsonl"), "cochange") == []
     assert [lesson.files for lesson in _by_kind(_real("claude_code/90_py_scratch_script.jsonl"),

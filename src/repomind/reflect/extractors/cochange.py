@@ -95,12 +95,20 @@ def tasks(session: Session, root: Path) -> list[tuple[str, list[str]]]:
             task,
             [
                 p for p, at in edits.items()
-                if reverted.get(p, -1) < at[-1] and not all(a in no_effect for a in at)
+                if _reverted_at(p, reverted) < at[-1] and not all(a in no_effect for a in at)
             ],
         )
         for task, edits in groups
         if edits
     ]
+
+
+def _reverted_at(path: str, reverted: dict[str, int]) -> int:
+    """When `path` or a directory holding it (`rm -r spec`) was last reverted or deleted."""
+    return max(
+        (at for p, at in reverted.items() if path == p or path.startswith(p.rstrip("/") + "/")),
+        default=-1,
+    )
 
 
 def _edits_undone(session: Session, root: Path) -> set[int]:
