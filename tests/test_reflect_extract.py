@@ -827,3 +827,14 @@ def test_a_passing_command_the_user_then_replaces_is_not_confirmed() -> None:
     ))) == ["npm run test:unit", "npm test"]
     assert sorted(_confirmed(session("Thanks, now also run the linter.", "npm run lint"))) == [
         "npm run lint", "npm test"]
+
+
+def test_a_command_lesson_is_not_repeated_as_a_confirmed_one() -> None:
+    session = (
+        _Builder().user("Run the tests.")
+        .run("yarn test", 1, 'error Command "test" not found.')
+        .run("yarn test:unit", 0, "# pass 2").run("yarn lint", 0, "lint: clean").session()
+    )
+    lessons = extract_lessons(session, ROOT)
+    assert [lesson.commands for lesson in _by_kind(lessons, "command")] == [("yarn test:unit",)]
+    assert _confirmed(session) == ["yarn lint"]

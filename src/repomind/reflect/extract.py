@@ -39,6 +39,10 @@ def extract_lessons(session: Session, root: Path) -> list[Lesson]:
     # A command the user warned against in this session, or one the user then asked to replace
     # (and the agent did), is not confirmed by having passed.
     discouraged = discouraged_commands(session, root) | superseded_commands(session, root)
+    # A command a command lesson already recommends is not confirmed a second time.
+    discouraged |= {
+        c for lesson in found.values() if lesson.kind == "command" for c in lesson.commands
+    }
     lessons = [found[topic] for topic in sorted(found)]
     return [
         lesson for lesson in lessons
