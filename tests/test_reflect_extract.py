@@ -838,3 +838,22 @@ def test_a_command_lesson_is_not_repeated_as_a_confirmed_one() -> None:
     lessons = extract_lessons(session, ROOT)
     assert [lesson.commands for lesson in _by_kind(lessons, "command")] == [("yarn test:unit",)]
     assert _confirmed(session) == ["yarn lint"]
+
+
+def test_a_missing_tool_run_another_way_is_a_command_lesson() -> None:
+    missing = 'color.go:5: running "stringer": exec: "stringer": executable file not found in $PATH'
+    builder = _Builder().user("Generate the String method.")
+    for _ in range(3):
+        builder.run("go generate ./...", 1, missing)
+    builder.run("go run golang.org/x/tools/cmd/stringer -type=Color", 0, "")
+    session = builder.run("go test ./...", 0, "ok  \texample.com/palette\t0.004s").session()
+    [lesson] = _by_kind(extract_lessons(session, ROOT), "command")
+    assert lesson.commands == ("go run golang.org/x/tools/cmd/stringer -type=Color",)
+    assert lesson.text.startswith("`stringer` is not installed here: run it as `go run ")
+    # the tool installed, then the same command passing: no lesson about another way
+    fixed = (
+        _Builder().user("Generate the String method.").run("go generate ./...", 1, missing)
+        .run("go install golang.org/x/tools/cmd/stringer@latest", 0, "")
+        .run("go generate ./...", 0, "").session()
+    )
+    assert _by_kind(extract_lessons(fixed, ROOT), "command") == []

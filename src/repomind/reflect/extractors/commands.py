@@ -50,12 +50,32 @@ def command_lessons(session: Session, root: Path) -> list[Lesson]:
         worked = next_pass[index].get(failed.purpose)
         if worked is None or not _command_was_the_problem(failed, worked, edits):
             continue
+        if any(r.ok and r.normal == failed.normal for r in all_runs[index + 1:]):
+            # it passed later as it was: the setup was fixed (a tool installed), not the command
+            continue
         known = pairs.get(failed.purpose)
         if known is None:
             pairs[failed.purpose] = ([failed], worked)
         elif known[1] is worked and all(f.normal != failed.normal for f in known[0]):
             known[0].append(failed)
     lessons = []
+    for purpose, (failed, worked, tool) in _tool_replacements(all_runs).items():
+        if purpose in pairs:
+            continue
+        lessons.append(
+            Lesson(
+                kind="command",
+                topic=f"command:{purpose}",
+                text=one_line(
+                    f"`{tool}` is not installed here: run it as `{worked.normal}`"
+                    f" (`{failed.normal}` fails: {_reason(failed)}).",
+                    TEXT_CHARS,
+                ),
+                files=(),
+                commands=(worked.normal,),
+                evidence=(evidence(session, telling_line(failed.output) or failed.normal),),
+            )
+        )
     for purpose, (failures, worked) in pairs.items():
         first = failures[0]
         quote = telling_line(first.output) or first.normal
@@ -100,6 +120,43 @@ def confirmed_lessons(session: Session, root: Path) -> list[Lesson]:
             )
         )
     return lessons
+
+
+# The tool a command could not start: `stringer: command not found`, `exec: "stringer":
+# executable file not found`.
+_MISSING_TOOL = re.compile(
+    r"""(?:^|[\s:'"])([\w.-]+)['"]?: (?:command )?not found\b"""
+    r"""|exec: "([\w.-]+)": executable file not found"""
+    r"""|'([\w.-]+)' is not recognized as an internal""",
+    re.MULTILINE,
+)
+_INSTALLING = frozenset({"install", "add", "get", "i", "pip", "pipx", "brew", "apt", "apt-get"})
+
+
+def _tool_replacements(all_runs: list[Run]) -> dict[str, tuple[Run, Run, str]]:
+    """A command that failed because a tool is missing, never passed, and a later command with
+    another purpose ran that tool another way (`go generate` → `go run …/cmd/stringer`)."""
+    found: dict[str, tuple[Run, Run, str]] = {}
+    passed = {r.normal for r in all_runs if r.ok}
+    for index, failed in enumerate(all_runs):
+        if failed.ok or not failed.finished or failed.purpose is None or failed.transient:
+            continue
+        if failed.normal in passed or failed.purpose in found:
+            continue
+        match = _MISSING_TOOL.search(failed.output)
+        tool = next((g for g in match.groups() if g), "") if match else ""
+        if len(tool) < 3 or tool in failed.normal.split()[:1]:
+            continue  # the command itself is missing: the usual command lesson's business
+        for worked in all_runs[index + 1:]:
+            if not worked.ok or worked.purpose in (failed.purpose, "install"):
+                continue
+            words = shell.tokens(worked.normal)
+            if _INSTALLING.intersection(words[:3]):
+                continue
+            if any(w == tool or w.endswith("/" + tool) for w in words):
+                found[failed.purpose] = (failed, worked, tool)
+                break
+    return found
 
 
 def _debug_flags(run: Run) -> int:
