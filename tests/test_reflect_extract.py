@@ -857,3 +857,26 @@ def test_a_missing_tool_run_another_way_is_a_command_lesson() -> None:
         .run("go generate ./...", 0, "").session()
     )
     assert _by_kind(extract_lessons(fixed, ROOT), "command") == []
+
+
+def test_test_files_run_alone_confirm_the_tests_only_when_the_suite_never_ran() -> None:
+    def session(*steps: tuple[str, str]) -> Session:
+        builder = _Builder().user("parse_date should accept '5 Mar 2024'.")
+        for kind, arg in steps:
+            if kind == "edit":
+                builder.edit(arg)
+            else:
+                builder.run(arg, 0, "3 passed in 0.02s")
+        return builder.session()
+
+    only_files = session(("edit", "/repo/src/parse.py"),
+                         ("run", "python -m pytest tests/test_parse.py -q"))
+    assert _confirmed(only_files) == ["python -m pytest tests/test_parse.py -q"]
+    with_suite = session(("run", "python -m pytest tests/test_parse.py -q"),
+                         ("run", "python -m pytest -q"))
+    assert _confirmed(with_suite) == ["python -m pytest -q"]
+    own_new_test = session(("edit", "/repo/utils_test.py"),
+                           ("run", "python3 -m pytest -q utils_test.py"))
+    assert _confirmed(own_new_test) == []
+    by_name = session(("run", "python -m pytest -q -k parse"),)
+    assert _confirmed(by_name) == []

@@ -93,16 +93,35 @@ def command_lessons(session: Session, root: Path) -> list[Lesson]:
 
 
 def confirmed_lessons(session: Session, root: Path) -> list[Lesson]:
-    """Whole-suite test/lint/format/typecheck/build commands that ran and passed.
+    """Whole-suite test/lint/format/typecheck/build commands that ran and passed (for tests, when
+    the whole suite never passed, the last run of whole test files that passed).
 
     Variants that differ only in debugging flags (`pytest -x -q`, `pytest -q`) are one command;
     the one with the fewest such flags is cited.
     """
     chosen: dict[str, Run] = {}
-    for run in runs(session, root):
+    all_runs = runs(session, root)
+    whole = {r.purpose for r in all_runs if r.ok and not shell.is_targeted(r.command)}
+    written = _written_files(session, root)
+    file_runs = {}  # the last passing run of the project's own test files, per purpose
+    for run in all_runs:
+        if (
+            run.ok and run.purpose == "test" and run.normal and len(run.normal) <= 120
+            and not shell.selects_tests(run.command)
+            and not any(name in written for name in _file_args(run.normal))
+        ):
+            file_runs[run.purpose] = run
+    for run in all_runs:
         if not run.ok or run.purpose not in CONFIRMABLE or not run.normal:
             continue
-        if shell.is_targeted(run.command) or len(run.normal) > 120:
+        if len(run.normal) > 120:
+            continue
+        if shell.is_targeted(run.command) and not (
+            run.purpose not in whole and file_runs.get(run.purpose) is run
+        ):
+            # A run of some test files confirms the tests only when the suite as a whole
+            # never ran ("the tests are in tests/test_parse.py"), and not when they are the
+            # session's own new tests.
             continue
         key = shell.without_debug_flags(run.normal)
         known = chosen.get(key)
@@ -157,6 +176,22 @@ def _tool_replacements(all_runs: list[Run]) -> dict[str, tuple[Run, Run, str]]:
                 found[failed.purpose] = (failed, worked, tool)
                 break
     return found
+
+
+def _written_files(session: Session, root: Path) -> set[str]:
+    """Repo files the session edited or wrote, by repo path and by base name."""
+    found = set()
+    for event in session.events:
+        if isinstance(event, ToolCall) and event.kind in ("edit", "write"):
+            for path in event.file_paths:
+                relative = repo_path(path, session, root)
+                if relative:
+                    found |= {relative, relative.rsplit("/", 1)[-1]}
+    return found
+
+
+def _file_args(normal: str) -> list[str]:
+    return [t.lstrip("./") for t in shell.tokens(normal) if "/" in t or "." in t.lstrip(".")]
 
 
 def _debug_flags(run: Run) -> int:

@@ -347,6 +347,18 @@ def is_targeted(command: str) -> bool:
     return False
 
 
+def selects_tests(command: str) -> bool:
+    """Whether a command picks tests by name (`::test_x`, `-k x`, `-run X`) or changes files,
+    rather than running whole test files."""
+    for segment in split_segments(command):
+        for arg in _tool_args(core(segment).argv):
+            if "::" in arg or arg in _SELECTING:
+                return True
+            if "=" in arg and arg.split("=", 1)[0] in _SELECTING:
+                return True
+    return False
+
+
 def _tool_args(argv: tuple[str, ...]) -> tuple[str, ...]:
     """The arguments after the tool itself: `python3 -m pytest -q x` → ("-q", "x")."""
     if argv and _PYTHON.match(argv[0]):
