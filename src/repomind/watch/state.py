@@ -97,8 +97,11 @@ def is_locked(layout: Layout) -> bool:
     lock = WatchLock(layout)
     if not lock.path.exists():
         return False
-    if lock.acquire():
-        lock.release()
+    try:
+        if lock.acquire():
+            lock.release()
+            return False
+    except OSError:  # cannot open it (read-only checkout): the pid check has to do
         return False
     return True
 
