@@ -192,8 +192,10 @@ def reserve(
     The reservation counts as spent until `release` or a call entry names it, or until
     `hold_seconds` pass (a process that died mid-call does not block the budget forever).
     """
-    now = _utc(None)
     with spend_lock(layout):
+        # Read the clock inside the lock: a call another process logged while we waited is
+        # later than a clock read before waiting, and must still count.
+        now = _utc(None)
         summary, pending = _totals(layout, now)
         for label, spent, budget in (
             ("today", summary.today_usd, budget_day),
