@@ -397,6 +397,19 @@ def test_task_requests_questions_and_thanks_are_not_corrections(message: str) ->
         # non-native English
         ("no. we not use rspec here, tests go in test/ with minitest",
          "We don't use rspec here, tests go in test/ with minitest"),
+        # facts about the repo and wishes addressed to the agent
+        ("This is a poetry project, not pip.", "This is a poetry project, not pip."),
+        ("Tests should go in tests/unit/.", "Tests should go in tests/unit/."),
+        ("We switched to ruff last year, black isn't used anymore.",
+         "We switched to ruff last year, black isn't used anymore."),
+        ("I'd like you to always add type hints.", "I'd like you to always add type hints."),
+        ("For this repo, use 4-space indentation.", "For this repo, use 4-space indentation."),
+        ("in our codebase we log with structlog", "In our codebase we log with structlog"),
+        ("Do not modify files in vendor/ ever", "Do not modify files in vendor/ ever"),
+        ("Whenever we add an env var, document it in .env.example.",
+         "Whenever we add an env var, document it in .env.example."),
+        ("The API docs are generated from docstrings, don't edit docs/api/ by hand.",
+         "The API docs are generated from docstrings, don't edit docs/api/ by hand."),
     ],
 )
 def test_durable_preferences_in_many_phrasings(message: str, expected: str) -> None:
@@ -420,6 +433,13 @@ def test_durable_preferences_in_many_phrasings(message: str, expected: str) -> N
         "Nope, try again.",
         "thanks, that's it for now",
         "hmm, not like that",
+        "Don't change anything, just explain.",
+        "Don't do that again.",
+        "Hmm, I think the bug is in the parser, not the lexer.",
+        "Actually, make it return None instead of raising.",
+        "Rename it to fetch_all instead.",
+        "It always fails on CI, can you look?",
+        "We need to add caching to the user lookup.",
     ],
 )
 def test_one_off_fixes_and_questions_are_not_preferences(message: str) -> None:

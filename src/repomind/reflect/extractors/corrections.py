@@ -21,13 +21,18 @@ MAX_MESSAGE_CHARS = 1500  # longer messages are pasted logs or specs, not correc
 # as an instruction ("always run …", "we never …", "No, always …"), not as a description
 # ("the cart always shows 0", "a function that … and always returns ASCII").
 _RULE = re.compile(
-    r"(?:^|[,;:(—–]\s*|\b(?:please|just|remember|(?:you|we|i)(?: should| must| will|'ll)?)"
+    r"(?:^|[,;:(—–]\s*|\b(?:please|just|remember|(?:you|we|i)(?: should| must| will|'ll| to)?)"
     r"\s+)(?:always|never)\b"
     r"|\b(?:make|be) sure (?:to|you)\s+(?:always|never)\b"
     r"|\b(?:from now on|from here on|going forward|moving forward|henceforth|in (?:the )?future"
     r"|for (?:the )?future|for future reference|(?<!the )next time\b|as a (?:general )?rule\b"
     r"|remember(?: that| to)?\b|keep in mind"
-    r"|in this (?:repo(?:sitory)?|project|codebase|team|monorepo)"
+    r"|(?:in|for|across) this (?:repo(?:sitory)?|project|codebase|team|monorepo)"
+    r"|in our (?:repo(?:sitory)?|project|codebase|team|monorepo|code)\b"
+    r"|(?:this|it)(?:'s| is) an? [\w.-]+ (?:project|repo(?:sitory)?|shop|codebase|monorepo)\b"
+    r"|we(?:'ve| have)? (?:switched|moved|migrated) (?:over )?(?:to|from|away from)\b"
+    r"|\bgenerated\b[^.?!]*\b(?:don'?t|do not|never) (?:hand-?)?(?:edit|touch|modify|change)"
+    r"|\b(?:don'?t|do not|never) (?:hand-?)?(?:edit|touch|modify|change)\b[^.?!]*\bgenerated\b"
     r"|(?:our|the (?:house|team|project|repo)'?s?) (?:convention|style|rule|policy|standard"
     r"|guideline|practice)s?\b|house style|style guide"
     r"|we (?:use|don'?t|do not|prefer|only|not|avoid|stick to|go with|rely on|follow|require)\b"
@@ -58,6 +63,11 @@ _CORRECTION_ANY = re.compile(
     # "the config lives in settings/, not config/"; "pnpm, not npm"; "tabs not spaces"
     r"|\b(?:lives?|goes|go|belongs?|is|are|sits?|stays?|kept|stored|defined|located) (?:in|under"
     r"|at|inside|within) [^.;]{1,60},? not\b"
+    # "tests should go in tests/unit/", "helpers belong in app/utils/"
+    r"|\b(?:should|must|need to|needs to|have to|has to) (?:go|live|be kept|stay|be put) (?:in"
+    r"|under|inside|at)\b|\bbelongs? (?:in|under)\b"
+    # "the docs are generated, don't edit docs/api/": a warning after a comma
+    r"|[,;:]\s*(?:so\s+|and\s+|but\s+)?(?:please\s+)?(?:don'?t|do not|never|stop|avoid)\b"
     r"|^[\w`'./@:-]+(?: [\w`'./@:-]+){0,2},? not [\w`'./@:-]+(?: [\w`'./@:-]+){0,2}[.!]*$",
     re.IGNORECASE,
 )
@@ -66,7 +76,9 @@ _EPHEMERAL = re.compile(
     r"\b(?:yet|for now|this time|right now|today|for the moment|in this pr|this pr|anymore)\b"
     r"|\bdon'?t (?:worry|bother|forget to commit|know|understand|think|see|get|care|mind)\b"
     r"|\blet'?s\b"
-    r"|\bi (?:meant|mean|wanted|want|asked|said|need|needed)\b",
+    r"|\bi (?:meant|mean|wanted|want|asked|said|need|needed|think|guess|suspect|believe|bet)\b"
+    r"|\bjust (?:explain|tell me|answer|describe|show me|look)\b"
+    r"|\b(?:don'?t|do not) (?:change|touch|modify|edit|fix|do) anything(?! (?:in|under|inside))\b",
     re.IGNORECASE,
 )
 # Lines of pasted logs, traces and code: never a rule, whatever words they contain.
@@ -74,7 +86,11 @@ _PASTED = re.compile(
     r"^\s*(?:>|at |File \"|Traceback|\$ |\d+\s*\||[-+]{3} |@@)|\b\w*(?:Error|Exception):"
     r"|[{};]\s*$|^\s{4,}\S",
 )
-_STRONG_RULE = re.compile(r"\b(?:always|never|from now on|going forward|remember)\b", re.I)
+_STRONG_RULE = re.compile(
+    r"\b(?:always|never|from now on|going forward|moving forward|remember|(?<!the )next time"
+    r"|as a rule|in the future|(?:switched|moved|migrated) (?:over )?(?:to|from))\b",
+    re.I,
+)
 _FENCE = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
 _LEADING_FILLER = re.compile(
     r"^(?:(?:no|nope|nah|wait|actually|hmm+|um+|oh|ok(?:ay)?|well|so|also|and|but|please|hey"
