@@ -900,3 +900,13 @@ def test_test_files_run_alone_confirm_the_tests_only_when_the_suite_never_ran() 
     assert _confirmed(own_new_test) == []
     by_name = session(("run", "python -m pytest -q -k parse"),)
     assert _confirmed(by_name) == []
+
+
+def test_another_check_asked_for_does_not_replace_the_first() -> None:
+    session = (
+        _Builder().user("Fix the bug and run the tests.").edit("/repo/src/a.js")
+        .run("npm test", 0, "# pass 3").say("Done.")
+        .user("From now on also run the e2e tests.").run("npm run test:e2e", 0, "# pass 1")
+        .session()
+    )
+    assert sorted(_confirmed(session)) == ["npm run test:e2e", "npm test"]

@@ -172,7 +172,10 @@ def superseded_commands(session: Session, root: Path) -> set[str]:
                 added = set(shell.tokens(new.normal.lower())) - set(
                     shell.tokens(old.normal.lower())
                 )
-                if any((len(t) >= 3 or t.startswith("-")) and t in words for t in added):
+                if any(
+                    (len(t) >= 3 or t.startswith("-")) and t in words and t not in _GENERIC
+                    for t in added
+                ):
                     found.add(old.normal)
     return found
 
@@ -525,6 +528,10 @@ def discouraged_commands(session: Session, root: Path) -> set[str]:
                        for name in _identities(normal)):
                     found.add(normal)
     return found
+
+
+# Words of a command line that say nothing about which tool or way it is.
+_GENERIC = _STOPWORDS | {"test", "tests", "check", "lint", "build", "exec", "all", "unit", "--"}
 
 
 def _identities(normal: str) -> set[str]:
