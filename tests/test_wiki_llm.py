@@ -240,3 +240,13 @@ def test_unreachable_api_through_the_cli_is_a_message_not_a_crash(shop: Path) ->
     assert page is not None and page.generator == "skeleton"
     dry = run_cli("wiki", "--dry-run", cwd=shop, env=env)
     assert dry.code == 0 and "skeleton → prose" in dry.out and "input +" in dry.out
+
+
+def test_a_reply_without_the_page_layout_is_not_a_crash(shop: Path) -> None:
+    with FakeMessages(responder=lambda body: "I cannot help with that.") as server:
+        report = wiki(shop, _env(server))
+    assert report.calls == 4
+    for name in AREAS:
+        page = read_page(shop / ".repomind/wiki" / name)
+        assert page is not None and page.generator == "skeleton"
+    assert any("did not follow the page layout" in m for m in report.messages)

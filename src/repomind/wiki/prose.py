@@ -86,7 +86,8 @@ def split_reply(text: str) -> tuple[str, dict[str, str], list[str]]:
     sections: dict[str, str] = {}
     order: list[str] = []
     matches = list(_HEADING.finditer(text))
-    for m, following in zip(matches, [*matches[1:], None], strict=True):
+    for i, m in enumerate(matches):
+        following = matches[i + 1] if i + 1 < len(matches) else None
         title = m.group(1).strip()
         body = text[m.end() : following.start() if following else len(text)].strip("\n")
         key = _canonical(title)

@@ -485,6 +485,17 @@ def _build_area(
     _write_area_prose(job, text, layout.wiki, repo, titles, llm.model, report)
 
 
+def _off_layout(job: Job, text: str, report: WikiReport) -> bool:
+    """A reply with none of the page's sections (a refusal, a truncated or foreign answer) is
+    not a page: the skeleton stays, and the next run asks again."""
+    from repomind.wiki.prose import split_reply
+
+    if split_reply(text)[1]:
+        return False
+    report.messages.append(f"{job.name}: the reply did not follow the page layout; kept as it was")
+    return True
+
+
 def _write_area_prose(
     job: Job,
     text: str,
@@ -496,6 +507,9 @@ def _write_area_prose(
 ) -> None:
     from repomind.wiki.prose import area_prose
 
+    if _off_layout(job, text, report):
+        _skeleton_fallback(job, wiki_dir, repo, titles, report)
+        return
     facts = repo.areas[job.slug]
     prose = area_prose(text, facts, repo, titles, skeleton_description(facts))
     report.unverified_citations += prose.unverified
@@ -530,6 +544,9 @@ def _write_overview_prose(
 ) -> None:
     from repomind.wiki.prose import overview_prose
 
+    if _off_layout(job, text, report):
+        _skeleton_fallback(job, wiki_dir, repo, titles, report)
+        return
     prose = overview_prose(text, repo, titles, overview_description(repo))
     report.unverified_citations += prose.unverified
     _write(wiki_dir, job, prose.description, model, prose.body, report)
