@@ -910,3 +910,20 @@ def test_another_check_asked_for_does_not_replace_the_first() -> None:
         .session()
     )
     assert sorted(_confirmed(session)) == ["npm run test:e2e", "npm test"]
+
+
+def test_evidence_quotes_the_error_and_the_passing_count() -> None:
+    session = (
+        _Builder().user("Run the test suite.")
+        .run("rake test", 1, "rake aborted!\nLoadError: cannot load such file -- minitest/r\n"
+             "(See full trace by running task with --trace)")
+        .run("bundle exec rake test", 0, "3 runs, 3 assertions, 0 failures")
+        .run("cargo test", 0, "test result: ok. 2 passed; 0 failed\n   Doc-tests x\n"
+             "test result: ok. 0 passed; 0 failed")
+        .session()
+    )
+    lessons = extract_lessons(session, ROOT)
+    [command] = _by_kind(lessons, "command")
+    assert command.evidence[0].quote.startswith("LoadError: cannot load such file")
+    [cargo] = [lesson for lesson in _by_kind(lessons, "confirmed") if "cargo" in lesson.topic]
+    assert cargo.evidence[0].quote == "test result: ok. 2 passed; 0 failed"

@@ -244,6 +244,9 @@ def _reason(run: Run) -> str:
 
 def _success_line(output: str) -> str:
     lines = [ln.strip() for ln in output.splitlines() if re.search(r"[A-Za-z]{2}", ln)]
+    for line in reversed(lines):  # a count of tests that passed, rather than "0 passed"
+        if re.search(r"\b[1-9]\d* (?:passed|passing|tests? passed)|# pass [1-9]", line, re.I):
+            return line
     for line in reversed(lines):
         if re.search(r"\bpass|\bok\b|success|no issues|all checks|\b0 errors|done|built",
                      line, re.IGNORECASE):

@@ -92,6 +92,7 @@ _TELLING = [
         r"^E\s+\S.*$",
         r"^not ok \d+ - .*$",  # TAP (node --test, tape, prove)
         r"^.*(?:ImportError|KeyError|not found).*$",
+        r"^.*\b(?-i:[A-Z]\w*(?:Error|Exception))\b.*$",  # LoadError: cannot load such file
         r"^.*\b(?:Error|error|ERROR|ERR!)\b[:\[].*$",
         r"^.*(?:FAILED|FAIL|failed|failing|Traceback).*$",
     )
