@@ -410,6 +410,9 @@ def test_task_requests_questions_and_thanks_are_not_corrections(message: str) ->
          "Whenever we add an env var, document it in .env.example."),
         ("The API docs are generated from docstrings, don't edit docs/api/ by hand.",
          "The API docs are generated from docstrings, don't edit docs/api/ by hand."),
+        ("we're on yarn, the package-lock is stale", "We're on yarn, the package-lock is stale"),
+        ("This repo uses tabs.", "This repo uses tabs."),
+        ("Please use yarn.", "Use yarn."),
     ],
 )
 def test_durable_preferences_in_many_phrasings(message: str, expected: str) -> None:
@@ -440,6 +443,8 @@ def test_durable_preferences_in_many_phrasings(message: str, expected: str) -> N
         "Rename it to fetch_all instead.",
         "It always fails on CI, can you look?",
         "We need to add caching to the user lookup.",
+        "We're on a tight deadline, keep it simple.",
+        "Use it.",
     ],
 )
 def test_one_off_fixes_and_questions_are_not_preferences(message: str) -> None:

@@ -38,7 +38,10 @@ _RULE = re.compile(
     r"|we (?:use|don'?t|do not|prefer|only|not|avoid|stick to|go with|rely on|follow|require)\b"
     r"|i prefer\b|prefer\b|(?:don'?t|do not) ever\b|never ever\b|,\s*ever\b"
     r"|\bi (?:already |have |'ve )?told you\b|\bas i (?:said|told you|mentioned) (?:before|earlier"
-    r"|already)\b|\bhow many times\b)"
+    r"|already)\b|\bhow many times (?:do|must|should|have) i\b"
+    r"|\bwe(?:'re| are) (?:(?:on|using) (?!(?:the|a|an|it|this|that|my|our|track|time)\b)"
+    r"|an? \w+ (?:shop|project|team)\b)"
+    r"|\b(?:this|the|our) (?:repo(?:sitory)?|project|codebase|team) (?:uses|prefers|runs on)\b)"
     # a procedure: "Rerun it once before investigating", "Pull before rebasing", "run lint before
     # you say you're done", "run cargo fmt --check before finish", "test after every change"
     r"|^(?:please\s+)?(?:re)?(?:run|check|read|build|lint|test|update|pull|install|format|ask"
@@ -312,7 +315,10 @@ def _rule_sentences(text: str, strict: bool) -> list[str]:
         # One telling word is enough for a lasting rule ("From now on, use pnpm."), not for a
         # bare fix ("No, use it.").
         needed = 2
-        if any(_durable(s) or _BACKTICK.search(s) or _CORRECTION_ANY.search(s) for s in group):
+        if any(
+            _durable(s) or _BACKTICK.search(s) or _CORRECTION_ANY.search(s) or _USE_INSTEAD.match(s)
+            for s in group
+        ):
             needed = 1
         if len(_key_words(rule)) >= needed:
             rules.append(rule)
