@@ -932,3 +932,15 @@ def test_evidence_quotes_the_error_and_the_passing_count() -> None:
     assert command.evidence[0].quote.startswith("LoadError: cannot load such file")
     [cargo] = [lesson for lesson in _by_kind(lessons, "confirmed") if "cargo" in lesson.topic]
     assert cargo.evidence[0].quote == "test result: ok. 2 passed; 0 failed"
+
+
+@pytest.mark.parametrize(
+    ("command", "purpose"),
+    [("bazel test //...", "test"), ("stack test", "test"), ("sbt test", "test"),
+     ("flutter test", "test"), ("dart analyze", "lint"), ("pnpm vitest run", "test"),
+     ("yarn tsc", "typecheck")],
+)
+def test_purposes_of_more_toolchains(command: str, purpose: str) -> None:
+    from repomind.reflect.extractors.shell import purpose as purpose_of
+
+    assert purpose_of(command) == purpose

@@ -25,7 +25,9 @@ _TRANSIENT = re.compile(
     r"|database is locked|address already in use|user (?:doesn't|does not) want to proceed"
     r"|(?:user )?(?:rejected|denied|declined) (?:this|the)? ?(?:tool|command|permission)"
     r"|permission to use \w+ (?:has been|was) denied|haven't granted it yet"
-    r"|command timed out|timed out after|interrupted by user|\[request interrupted",
+    r"|command timed out|timed out after|interrupted by user|\[request interrupted"
+    r"|(?-i:\b(?:ENETUNREACH|EHOSTUNREACH|ECONNABORTED)\b)|connection aborted|remote end closed"
+    r"|unable to access 'https?:|(?:http error|status code) 50[234]\b",
     re.IGNORECASE,
 )
 # The command itself was wrong here: tool, module, script, target or tests not found.

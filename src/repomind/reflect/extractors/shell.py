@@ -98,6 +98,16 @@ _SUBCOMMAND_PURPOSE: dict[str, dict[str, Purpose]] = {
     "bundle": {"install": "install"},
     "composer": {"install": "install", "test": "test"},
     "php": {"artisan": "run"},
+    "bazel": {"test": "test", "build": "build"},
+    "bazelisk": {"test": "test", "build": "build"},
+    "stack": {"test": "test", "build": "build"},
+    "cabal": {"test": "test", "build": "build"},
+    "sbt": {"test": "test", "compile": "build", "scalafmtCheck": "format"},
+    "lein": {"test": "test", "uberjar": "build"},
+    "flutter": {"test": "test", "analyze": "lint", "build": "build", "pub": "install"},
+    "dart": {"test": "test", "analyze": "lint", "format": "format", "pub": "install"},
+    "zig": {"build": "build", "test": "test"},
+    "ember": {"test": "test", "build": "build"},
 }
 _PACKAGE_MANAGERS = frozenset({"npm", "yarn", "pnpm", "bun"})
 _MAKE_LIKE = frozenset({"make", "just", "task", "invoke", "inv", "gmake", "mage"})
@@ -271,8 +281,9 @@ def _package_script_purpose(tool: str, args: tuple[str, ...]) -> Purpose | None:
         return _name_purpose(words[1])
     if sub in ("start", "dev", "serve"):
         return "run"
-    if tool in ("yarn", "pnpm"):
-        return _name_purpose(sub)
+    if tool in ("yarn", "pnpm", "bun"):
+        # `pnpm vitest run`, `yarn tsc`: a script or a tool of the project
+        return _name_purpose(sub) or _TOOL_PURPOSE.get(sub)
     return None
 
 
