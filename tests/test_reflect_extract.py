@@ -413,6 +413,8 @@ def test_task_requests_questions_and_thanks_are_not_corrections(message: str) ->
         ("we're on yarn, the package-lock is stale", "We're on yarn, the package-lock is stale"),
         ("This repo uses tabs.", "This repo uses tabs."),
         ("Please use yarn.", "Use yarn."),
+        ("No, use pnpm.", "Use pnpm."),
+        ("No, the tests are run with `tox -e py311`.", "The tests are run with `tox -e py311`."),
     ],
 )
 def test_durable_preferences_in_many_phrasings(message: str, expected: str) -> None:
@@ -445,6 +447,8 @@ def test_durable_preferences_in_many_phrasings(message: str, expected: str) -> N
         "We need to add caching to the user lookup.",
         "We're on a tight deadline, keep it simple.",
         "Use it.",
+        "nope, use the other one",
+        "No, make it async.",
     ],
 )
 def test_one_off_fixes_and_questions_are_not_preferences(message: str) -> None:

@@ -316,7 +316,8 @@ def _rule_sentences(text: str, strict: bool) -> list[str]:
         # bare fix ("No, use it.").
         needed = 2
         if any(
-            _durable(s) or _BACKTICK.search(s) or _CORRECTION_ANY.search(s) or _USE_INSTEAD.match(s)
+            _durable(s) or _BACKTICK.search(s) or _CORRECTION_ANY.search(s)
+            or _USE_INSTEAD.match(_LEADING_FILLER.sub("", s))
             for s in group
         ):
             needed = 1
