@@ -262,7 +262,10 @@ def _suspicious(text: str) -> bool:
 
 _ADDRESSED = re.compile(
     r"\brepomind\b|\b(?:ai|coding|llm) (?:agents?|assistants?|models?)\b|\bnote to (?:ai|agents?"
-    r"|the (?:ai|agent|assistant))\b|\b(?:add|write|save|store) (?:this|it|that) (?:to|in|into) "
+    r"|the (?:ai|agent|assistant))\b|\b(?:note|message|instructions?) (?:to|for) (?:ai|agents?"
+    r"|assistants?|llms?|claude|codex|copilot|gemini|the (?:ai|agent|assistant|model))\b"
+    r"|\bif you(?:'re| are) an? (?:ai|llm|language model|assistant|agent|bot)\b"
+    r"|\b(?:add|write|save|store) (?:this|it|that) (?:to|in|into) "
     r"(?:your )?(?:long-term )?memory\b|ignore (?:all )?(?:previous|prior|above) instructions",
     re.IGNORECASE,
 )
