@@ -624,6 +624,19 @@ def test_a_file_under_a_deleted_directory_is_not_a_co_edit() -> None:
     assert [lesson.files for lesson in lessons] == [("lib/slug.rb", "test/slug_unicode_test.rb")]
 
 
+def test_a_file_the_user_says_not_to_hand_edit_is_not_a_co_edit() -> None:
+    session = (
+        _Builder().user("The client is missing a ping endpoint. Add it.")
+        .edit("/repo/src/gen/api.js").run("npm test", 0, "# pass 2")
+        .user("As a rule, don't hand-edit anything under src/gen/, it's generated. Change "
+              "proto/api.proto and run `npm run gen` instead.")
+        .edit("/repo/proto/api.proto").run("npm run gen").edit("/repo/test/ping.test.js")
+        .session()
+    )
+    lessons = _by_kind(extract_lessons(session, ROOT), "cochange")
+    assert [lesson.files for lesson in lessons] == [("proto/api.proto", "test/ping.test.js")]
+
+
 def test_a_file_edited_and_edited_back_is_not_a_co_edit() -> None:
     assert _by_kind(_real("claude_code/91_py_no_new_deps.jsonl"), "cochange") == []
     assert [lesson.files for lesson in _by_kind(_real("claude_code/90_py_scratch_script.jsonl"),

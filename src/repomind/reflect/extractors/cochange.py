@@ -9,7 +9,7 @@ from pathlib import Path
 
 from repomind.reflect.extractors import shell
 from repomind.reflect.extractors.common import evidence, repo_path, runs, telling_line
-from repomind.reflect.extractors.corrections import is_follow_up
+from repomind.reflect.extractors.corrections import is_follow_up, not_to_edit
 from repomind.reflect.lesson import Lesson, one_line
 from repomind.reflect.session import Session, ToolCall, ToolResult, UserMessage
 
@@ -90,12 +90,14 @@ def tasks(session: Session, root: Path) -> list[tuple[str, list[str]]]:
             relative = repo_path(path, session, root)
             if relative and not _DERIVED.search(relative):
                 groups[-1][1].setdefault(relative, []).append(position)
+    forbidden = not_to_edit(session, root)
     return [
         (
             task,
             [
                 p for p, at in edits.items()
                 if _reverted_at(p, reverted) < at[-1] and not all(a in no_effect for a in at)
+                and not any(p == f or p.startswith(f.rstrip("/") + "/") for f in forbidden)
             ],
         )
         for task, edits in groups

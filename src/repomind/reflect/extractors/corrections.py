@@ -544,6 +544,28 @@ def discouraged_commands(session: Session, root: Path) -> set[str]:
 _GENERIC = _STOPWORDS | {"test", "tests", "check", "lint", "build", "exec", "all", "unit", "--"}
 
 
+def not_to_edit(session: Session, root: Path) -> set[str]:
+    """Repo files and directories a rule of the user says not to edit by hand: "don't hand-edit
+    anything under src/gen/", "src/utils.js is generated", "stop editing api/gen/"."""
+    found = set()
+    for _, _, rule in stated_rules(session):
+        for clause in re.split(r"[.;,]\s|\s[—–-]\s", rule):
+            if not _HANDS_OFF.search(clause):
+                continue
+            for token in _PATHLIKE.findall(clause):
+                relative = repo_path(token.strip("`'\".,;:()").rstrip("/"), session, root)
+                if relative:
+                    found.add(relative)
+    return found
+
+
+_HANDS_OFF = re.compile(
+    r"\b(?:generated|(?:don'?t|do not|never|stop|avoid) (?:\w+ )?(?:hand-?)?(?:edit|touch|modify"
+    r"|chang|writ)\w*)\b",
+    re.IGNORECASE,
+)
+
+
 def _identities(normal: str) -> set[str]:
     """What a user calls a command: `python3 -m pytest -q` → {"pytest", "python3 -m pytest -q"}."""
     names = {normal.lower()}
