@@ -367,7 +367,7 @@ _IMPERATIVE = re.compile(
 _FACT = re.compile(
     r"\b(?:lives?|goes|go|belongs?|sits?|stays?|is|are|kept|stored|defined|located)"
     r" (?:in|under|at|inside|within|next to)\b|\b(?:is|are) (?:generated|overwritten|vendored"
-    r"|auto-?generated|read-?only)\b|\bhere\b|`|" + _PATHLIKE.pattern,
+    r"|auto-?generated|read-?only)\b|`|" + _PATHLIKE.pattern,
     re.IGNORECASE,
 )
 # A correction of this one change: "no, call it total_price", "not that one, the other file".
@@ -410,7 +410,13 @@ def _one_off(sentence: str) -> bool:
     bare = _LEADING_FILLER.sub("", bare)
     if _durable(sentence) or _FACT.search(bare):
         return False
+    bare = _DEICTIC_NOT.sub("", bare)
     return not bare or bool(_ONE_OFF.match(bare))
+
+
+_DEICTIC_NOT = re.compile(
+    r"^(?:not (?:here|there|that|this|like that|yet)(?: one)?\b[\s,.;:!—–-]*)+", re.IGNORECASE
+)
 
 
 def _previous(sentences: list[str], sentence: str) -> str | None:
