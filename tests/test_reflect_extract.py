@@ -395,8 +395,8 @@ def test_task_requests_questions_and_thanks_are_not_corrections(message: str) ->
         ("no, the config is in conf/app.toml", "The config is in conf/app.toml"),
         ("The tests live in spec/, not test/.", "The tests live in spec/, not test/."),
         # non-native English
-        ("no. we not use rspec here, tests go in test/ with minitest",
-         "We don't use rspec here, tests go in test/ with minitest"),
+        ("no. we not use rspec here, tests go in test/ with minitest. delete the spec",
+         "We don't use rspec here, tests go in test/ with minitest."),
         # facts about the repo and wishes addressed to the agent
         ("This is a poetry project, not pip.", "This is a poetry project, not pip."),
         ("Tests should go in tests/unit/.", "Tests should go in tests/unit/."),

@@ -375,7 +375,8 @@ _ONE_OFF = re.compile(
     r"^(?:(?:call|name|rename|make|change|set|revert|undo|put|move|turn|keep|leave|use|edit|open"
     r"|try|pick|take|do) (?:it|that|this|them|those|these|the other|the first|the second"
     r"|the last|the previous|the old)\b|the other\b|(?:that|this|the other) one\b|try again\b"
-    r"|do it again\b|go back\b|undo\b|revert\b|not (?:that|this)(?: one)?\b)",
+    r"|do it again\b|go back\b|undo\b|revert\b|not (?:that|this)(?: one)?\b"
+    r"|(?:delete|remove|drop) (?:it|that|this|them|those|these|the \w+)\W*$)",
     re.IGNORECASE,
 )
 
