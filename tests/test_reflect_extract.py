@@ -362,6 +362,8 @@ def test_task_requests_questions_and_thanks_are_not_corrections(message: str) ->
         ("Thank you! Could you please run the tests with -race from now on? It had races.",
          "Run the tests with -race from now on."),
         ("Can you use the logger instead?", "Use the logger instead."),
+        ("Can you please always run lint before committing?",
+         "Always run lint before committing."),
         # the repo's conventions, in the first person plural
         ("In this project we use tabs, not spaces.", "In this project we use tabs, not spaces."),
         ("Our convention is snake_case for module names.",

@@ -387,7 +387,8 @@ def _as_request(sentence: str) -> str:
     if polite is None or not sentence.endswith("?"):
         return sentence
     rest = sentence[polite.end():].rstrip("?").strip()
-    if not (_STRONG_DURABLE.search(rest) or _CORRECTION_ANY.search(rest)):
+    lasting = _durable(rest) and not re.search(r"\b(?:as well|too|also)\b", rest, re.I)
+    if not (_STRONG_DURABLE.search(rest) or _CORRECTION_ANY.search(rest) or lasting):
         return sentence
     return _capitalised(rest) + "."
 
