@@ -416,6 +416,12 @@ def test_task_requests_questions_and_thanks_are_not_corrections(message: str) ->
         ("This repo uses tabs.", "This repo uses tabs."),
         ("Please use yarn.", "Use yarn."),
         ("No, use pnpm.", "Use pnpm."),
+        ("you must to run tests before commit", "You must to run tests before commit"),
+        ("please not to edit gen folder", "Don't edit gen folder"),
+        ("no edit the generated files please", "Don't edit the generated files please"),
+        ("tests go in tests/ always", "Tests go in tests/ always"),
+        ("no need for docstrings on private funcs in this repo",
+         "No need for docstrings on private funcs in this repo"),
         ("No, the tests are run with `tox -e py311`.", "The tests are run with `tox -e py311`."),
     ],
 )

@@ -44,7 +44,8 @@ _RULE = re.compile(
     r"|\b(?:this|the|our) (?:repo(?:sitory)?|project|codebase|team) (?:uses|prefers|runs on)\b)"
     # a procedure: "Rerun it once before investigating", "Pull before rebasing", "run lint before
     # you say you're done", "run cargo fmt --check before finish", "test after every change"
-    r"|^(?:please\s+)?(?:re)?(?:run|check|read|build|lint|test|update|pull|install|format|ask"
+    r"|^(?:please\s+)?(?:(?:you|we) (?:must|should|need to|have to|always)(?: to)?\s+)?"
+    r"(?:always\s+)?(?:re)?(?:run|check|read|build|lint|test|update|pull|install|format|ask"
     r"|wait|restart|clear|regenerate|back up|commit|rebase|fetch|make sure|double-check|verify"
     r"|bump)\b[^.]*\b(?:(?:before|after) (?:\w+ing\b|(?:every|each|any)\b)|before (?:you(?:'re"
     r"| are)? |we(?:'re| are)? )?(?:finish|done|commit|push|merg|releas|say|report|hand|wrap|stop"
@@ -55,7 +56,8 @@ _RULE = re.compile(
 _CORRECTION_START = re.compile(
     r"^(?:(?:no|nope)\s*[,.!:;—–-]|wrong\b|not (?:that|this|like that)\b"
     r"|that'?s (?:wrong|not right)\b|that is (?:wrong|not right)\b|stop \w+ing\b|don'?t\b|do not\b"
-    r"|please (?:don'?t|do not|stop \w+ing|use|avoid)\b|instead\b|you (?:should|need to|have to)\b"
+    r"|please (?:don'?t|do not|stop \w+ing|use|avoid)\b|instead\b"
+    r"|you (?:should|need to|have to|must)\b|stop with\b"
     r"|avoid\b|quit \w+ing\b|no more \w+|i'?d rather\b|i would rather\b)",
     re.IGNORECASE,
 )
@@ -69,6 +71,7 @@ _CORRECTION_ANY = re.compile(
     # "tests should go in tests/unit/", "helpers belong in app/utils/"
     r"|\b(?:should|must|need to|needs to|have to|has to) (?:go|live|be kept|stay|be put) (?:in"
     r"|under|inside|at)\b|\bbelongs? (?:in|under)\b"
+    r"|\b(?:go|goes|lives?) (?:in|under|into|inside) `?[\w.-]*/"
     # "the docs are generated, don't edit docs/api/": a warning after a comma
     r"|[,;:]\s*(?:so\s+|and\s+|but\s+)?(?:please\s+)?(?:don'?t|do not|never|stop|avoid)\b"
     r"|^[\w`'./@:-]+(?: [\w`'./@:-]+){0,2},? not [\w`'./@:-]+(?: [\w`'./@:-]+){0,2}[.!]*$",
@@ -96,7 +99,8 @@ _STRONG_RULE = re.compile(
 )
 _FENCE = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
 _LEADING_FILLER = re.compile(
-    r"^(?:(?:no|nope|nah|wait|actually|hmm+|um+|oh|ok(?:ay)?|well|so|also|and|but|please|hey"
+    r"^(?:(?:no(?!\s+(?:need|more|longer|one|way)\b)|nope|nah|wait|actually|hmm+|um+|oh|ok(?:ay)?"
+    r"|well|so|also|and|but|please|hey"
     r"|btw|by the way|fyi|plus|additionally|one more thing|another thing)\b"
     r"[\s,.!:;—–-]*)+",
     re.IGNORECASE,
@@ -221,8 +225,8 @@ _SHORTHAND = {
 _SHORTHAND_WORD = re.compile(r"(?<![\w`'/.-])(" + "|".join(_SHORTHAND) + r")(?![\w`'/-])", re.I)
 # "pls not use X", "we not use rspec": a "not" that means "don't".
 _BARE_NOT = re.compile(
-    r"((?:^|[.!;:,]\s+|\n|\b(?:please|we|you|i)\s+))not (?=(?:use|run|edit|touch|add|commit|push"
-    r"|call|put|write|change|modify|create|delete|remove|install|import|mock|hardcode|hand-edit"
+    r"((?:^|[.!;:,]\s+|\n|\b(?:please|we|you|i)\s+))(?:not(?: to)?|(?<![\w\s])no) "
+    r"(?=(?:use|run|edit|touch|add|commit|push|call|put|write|change|modify|create|delete|remove|install|import|mock|hardcode|hand-edit"
     r"|rename|merge|skip|disable|ignore|make|do)\b)",
     re.IGNORECASE,
 )
