@@ -170,13 +170,14 @@ def test_faults_fall_back_to_offline_lessons(shop, tmp_path, fault):
         elif fault == "persistent-500":
             fake.fail(500, times=10)
         elif fault == "timeout":
-            fake.delay(5, times=10)
+            fake.delay(3, times=10)
         else:
             fake.malformed(times=10)
         started = time.monotonic()
-        result = shop.repomind(
-            "reflect", str(transcript(shop, tmp_path)), "--json", env=env_for(fake, tmp_path)
-        )
+        env = env_for(fake, tmp_path)
+        if fault == "timeout":
+            env.update(REPOMIND_LLM_TIMEOUT_SECONDS="1", REPOMIND_LLM_MAX_RETRIES="1")
+        result = shop.repomind("reflect", str(transcript(shop, tmp_path)), "--json", env=env)
         elapsed = time.monotonic() - started
     assert result.code == 0, result.err
     assert "Traceback" not in result.err
