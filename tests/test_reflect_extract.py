@@ -492,6 +492,12 @@ def test_a_first_prompt_states_rules_in_many_phrasings_but_not_descriptions() ->
     assert first("Whenever you call parse() on empty input it crashes, fix it.") == []
     assert first("Fix the bug where the next time the job runs it crashes.") == []
     assert first("Add a function that never returns None.") == []
+    # scene-setting in a first prompt, a correction after the agent acted
+    for message in ("This is a Django project. Add a slug field to Article.",
+                    "Run the linter and fix what it finds before you commit.",
+                    "Fix the bug. I told you yesterday about the timezone issue.",
+                    "Upgrade lodash. We're using npm 10."):
+        assert first(message) == []
 
 
 def test_first_prompt_counts_only_when_it_states_a_rule() -> None:

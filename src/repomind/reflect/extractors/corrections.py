@@ -20,6 +20,13 @@ MAX_MESSAGE_CHARS = 1500  # longer messages are pasted logs or specs, not correc
 # A durable rule, wherever it appears (also in the first prompt). "always"/"never" count only
 # as an instruction ("always run …", "we never …", "No, always …"), not as a description
 # ("the cart always shows 0", "a function that … and always returns ASCII").
+# An instruction that starts a procedure: "run …", "you must run …", "always regenerate …".
+_DO = (
+    r"^(?:please\s+)?(?:(?:you|we) (?:must|should|need to|have to|always)(?: to)?\s+)?"
+    r"(?:always\s+)?(?:re)?(?:run|check|read|build|lint|test|update|pull|install|format|ask"
+    r"|wait|restart|clear|regenerate|back up|commit|rebase|fetch|make sure|double-check|verify"
+    r"|bump)\b[^.]*\b"
+)
 _RULE = re.compile(
     r"(?:^|[,;:(—–]\s*|\b(?:please|just|remember|(?:you|we|i)(?: should| must| will|'ll| to)?)"
     r"\s+)(?:always|never)\b"
@@ -29,7 +36,6 @@ _RULE = re.compile(
     r"|remember(?: that| to)?\b|keep in mind"
     r"|(?:in|for|across) this (?:repo(?:sitory)?|project|codebase|team|monorepo)"
     r"|in our (?:repo(?:sitory)?|project|codebase|team|monorepo|code)\b"
-    r"|(?:this|it)(?:'s| is) an? [\w.-]+ (?:project|repo(?:sitory)?|shop|codebase|monorepo)\b"
     r"|we(?:'ve| have)? (?:switched|moved|migrated) (?:over )?(?:to|from|away from)\b"
     r"|\bgenerated\b[^.?!]*\b(?:don'?t|do not|never) (?:hand-?)?(?:edit|touch|modify|change)"
     r"|\b(?:don'?t|do not|never) (?:hand-?)?(?:edit|touch|modify|change)\b[^.?!]*\bgenerated\b"
@@ -37,19 +43,10 @@ _RULE = re.compile(
     r"|guideline|practice)s?\b|house style|style guide"
     r"|we (?:use|don'?t|do not|prefer|only|not|avoid|stick to|go with|rely on|follow|require)\b"
     r"|i prefer\b|prefer\b|(?:don'?t|do not) ever\b|never ever\b|,\s*ever\b"
-    r"|\bi (?:already |have |'ve )?told you\b|\bas i (?:said|told you|mentioned) (?:before|earlier"
-    r"|already)\b|\bhow many times (?:do|must|should|have) i\b"
-    r"|\bwe(?:'re| are) (?:(?:on|using) (?!(?:the|a|an|it|this|that|my|our|track|time)\b)"
-    r"|an? \w+ (?:shop|project|team)\b)"
     r"|\b(?:this|the|our) (?:repo(?:sitory)?|project|codebase|team) (?:uses|prefers|runs on)\b)"
-    # a procedure: "Rerun it once before investigating", "Pull before rebasing", "run lint before
-    # you say you're done", "run cargo fmt --check before finish", "test after every change"
-    r"|^(?:please\s+)?(?:(?:you|we) (?:must|should|need to|have to|always)(?: to)?\s+)?"
-    r"(?:always\s+)?(?:re)?(?:run|check|read|build|lint|test|update|pull|install|format|ask"
-    r"|wait|restart|clear|regenerate|back up|commit|rebase|fetch|make sure|double-check|verify"
-    r"|bump)\b[^.]*\b(?:(?:before|after) (?:\w+ing\b|(?:every|each|any)\b)|before (?:you(?:'re"
-    r"| are)? |we(?:'re| are)? )?(?:finish|done|commit|push|merg|releas|say|report|hand|wrap|stop"
-    r"|declar|submit|open|clos|ship|end)\w*)",
+    # a procedure: "Rerun it once before investigating", "Pull before rebasing", "test after
+    # every change"
+    r"|" + _DO + r"(?:before|after) (?:\w+ing\b|(?:every|each|any)\b)",
     re.IGNORECASE,
 )
 # A correction of what the agent just did: at the start of the message or of a sentence.
@@ -72,6 +69,15 @@ _CORRECTION_ANY = re.compile(
     r"|\b(?:should|must|need to|needs to|have to|has to) (?:go|live|be kept|stay|be put) (?:in"
     r"|under|inside|at)\b|\bbelongs? (?:in|under)\b"
     r"|\b(?:go|goes|lives?) (?:in|under|into|inside) `?[\w.-]*/"
+    # said after the agent acted, these correct it; in a first prompt they only set the scene
+    r"|(?:this|it)(?:'s| is) an? [\w.-]+ (?:project|repo(?:sitory)?|shop|codebase|monorepo)\b"
+    r"|\bi (?:already |have |'ve )?told you\b|\bas i (?:said|told you|mentioned) (?:before"
+    r"|earlier|already)\b|\bhow many times (?:do|must|should|have) i\b"
+    r"|\bwe(?:'re| are) (?:(?:on|using) (?!(?:the|a|an|it|this|that|my|our|track|time)\b)"
+    r"|an? \w+ (?:shop|project|team)\b)"
+    # "run lint before you say you're done", "run cargo fmt --check before finish"
+    r"|" + _DO + r"before (?:you(?:'re| are)? |we(?:'re| are)? )?(?:finish|done|commit|push|merg"
+    r"|releas|say|report|hand|wrap|stop|declar|submit|open|clos|ship|end)\w*"
     # "the docs are generated, don't edit docs/api/": a warning after a comma
     r"|[,;:]\s*(?:so\s+|and\s+|but\s+)?(?:please\s+)?(?:don'?t|do not|never|stop|avoid)\b"
     r"|^[\w`'./@:-]+(?: [\w`'./@:-]+){0,2},? not [\w`'./@:-]+(?: [\w`'./@:-]+){0,2}[.!]*$",
