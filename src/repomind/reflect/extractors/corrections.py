@@ -296,9 +296,13 @@ def _rule_sentences(text: str, strict: bool) -> list[str]:
     usable = [s for s in sentences if _usable(s) and not _suspicious(s)]
     groups: list[list[str]] = []
     previous_kept = False
+    task = False  # a new task was set earlier in the message ("Now add pagination. Use …")
     for at, sentence in enumerate(usable):
         durable = _durable(sentence)
-        if durable or (not strict and _corrective(sentence) and not _one_off(sentence)):
+        corrective = not strict and _corrective(sentence) and not _one_off(sentence)
+        if corrective and task and _BARE_USE.match(_LEADING_FILLER.sub("", sentence)):
+            corrective = False  # "Use the existing Paginator class.": how to do the new task
+        if durable or corrective:
             if groups and previous_kept and not _ADDITIVE.match(sentence):
                 groups[-1].append(sentence)
             else:
@@ -316,6 +320,7 @@ def _rule_sentences(text: str, strict: bool) -> list[str]:
             groups[-1].append(sentence)  # "Stop editing gen/. Change the spec and regenerate."
         else:
             previous_kept = False
+            task = task or not (_THANKS.match(sentence) or _COMPLIMENT.search(sentence))
     if not strict and _OPENING_CORRECTION.match(text) and len(sentences) <= 3:
         # A short "No, …" / "Wrong file — …" message is a correction as a whole, when it says
         # more than "no, call it x" / "not that one, the other file".
@@ -345,6 +350,7 @@ _ADDITIVE = re.compile(
     r"|second(?:ly)?|another (?:rule|thing))\b",
     re.IGNORECASE,
 )
+_BARE_USE = re.compile(r"^use\b(?![^.;]*\b(?:not|instead|rather)\b)", re.IGNORECASE)
 _BACK_REFERENCE = re.compile(r"\binstead\W*$", re.IGNORECASE)
 # A polite request: "Could you please run the tests with -race from now on?"
 _POLITE = re.compile(
