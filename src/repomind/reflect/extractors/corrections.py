@@ -17,9 +17,6 @@ from repomind.reflect.session import AssistantMessage, Session, ToolCall, UserMe
 TEXT_CHARS = 200
 MAX_MESSAGE_CHARS = 1500  # longer messages are pasted logs or specs, not corrections
 
-# A durable rule, wherever it appears (also in the first prompt). "always"/"never" count only
-# as an instruction ("always run …", "we never …", "No, always …"), not as a description
-# ("the cart always shows 0", "a function that … and always returns ASCII").
 # An instruction that starts a procedure: "run …", "you must run …", "always regenerate …".
 _DO = (
     r"^(?:please\s+)?(?:(?:you|we) (?:must|should|need to|have to|always)(?: to)?\s+)?"
@@ -27,6 +24,13 @@ _DO = (
     r"|wait|restart|clear|regenerate|back up|commit|rebase|fetch|make sure|double-check|verify"
     r"|bump)\b[^.]*\b"
 )
+# A durable rule, wherever it appears (also in the first prompt). "always"/"never" count only
+# as an instruction ("always run …", "we never …", "No, always …"), not as a description
+# ("the cart always shows 0", "a function that … and always returns ASCII"). The families:
+# time ("from now on", "next time", "going forward"), scope ("in this repo", "our convention",
+# "we use/never/don't …"), habits ("every time you …, run …"), procedures ("run X before
+# committing"), emphasis ("don't ever", "as a rule"). Shorthand and non-native forms are made
+# standard first (`normalized`); polite questions become requests (`_as_request`).
 _RULE = re.compile(
     r"(?:^|[,;:(—–]\s*|\b(?:please|just|remember|(?:you|we|i)(?: should| must| will|'ll| to)?)"
     r"\s+)(?:always|never)\b"
