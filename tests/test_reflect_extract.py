@@ -979,3 +979,17 @@ def test_purposes_of_more_toolchains(command: str, purpose: str) -> None:
     from repomind.reflect.extractors.shell import purpose as purpose_of
 
     assert purpose_of(command) == purpose
+
+
+def test_a_new_task_with_a_constraint_is_not_a_follow_up_of_the_last_one() -> None:
+    session = (
+        _Builder().user("Fix the rounding bug in money.py.")
+        .edit("/repo/src/money.py").edit("/repo/tests/test_money.py")
+        .user("Add a --json flag to the CLI, don't touch the tests.")
+        .edit("/repo/src/cli.py").edit("/repo/docs/cli.md")
+        .session()
+    )
+    lessons = _by_kind(extract_lessons(session, ROOT), "cochange")
+    assert sorted(lesson.files for lesson in lessons) == [
+        ("docs/cli.md", "src/cli.py"), ("src/money.py", "tests/test_money.py")
+    ]

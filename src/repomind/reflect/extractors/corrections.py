@@ -62,15 +62,20 @@ _CORRECTION_START = re.compile(
     r"|avoid\b|quit \w+ing\b|no more \w+|i'?d rather\b|i would rather\b)",
     re.IGNORECASE,
 )
-_CORRECTION_ANY = re.compile(
+# Anywhere in a sentence: a contrast with what the agent did ("instead", "X, not Y").
+_CONTRAST = (
     r"\binstead(?: of)?\b|\brather than\b|\bwrong (?:file|place|command|directory|dir|module"
     r"|package|branch|function|test|folder)\b|\b(?:use|run|call|put|keep|edit|import)\b"
     r"[^.;]{1,60},? not\b"
     # "the config lives in settings/, not config/"; "pnpm, not npm"; "tabs not spaces"
     r"|\b(?:lives?|goes|go|belongs?|is|are|sits?|stays?|kept|stored|defined|located) (?:in|under"
     r"|at|inside|within) [^.;]{1,60},? not\b"
+    r"|^[\w`'./@:-]+(?: [\w`'./@:-]+){0,2},? not [\w`'./@:-]+(?: [\w`'./@:-]+){0,2}[.!]*$"
+)
+_CORRECTION_ANY = re.compile(
+    _CONTRAST
     # "tests should go in tests/unit/", "helpers belong in app/utils/"
-    r"|\b(?:should|must|need to|needs to|have to|has to) (?:go|live|be kept|stay|be put) (?:in"
+    + r"|\b(?:should|must|need to|needs to|have to|has to) (?:go|live|be kept|stay|be put) (?:in"
     r"|under|inside|at)\b|\bbelongs? (?:in|under)\b"
     r"|\b(?:go|goes|lives?) (?:in|under|into|inside) `?[\w.-]*/"
     # said after the agent acted, these correct it; in a first prompt they only set the scene
@@ -83,10 +88,12 @@ _CORRECTION_ANY = re.compile(
     r"|" + _DO + r"before (?:you(?:'re| are)? |we(?:'re| are)? )?(?:finish|done|commit|push|merg"
     r"|releas|say|report|hand|wrap|stop|declar|submit|open|clos|ship|end)\w*"
     # "the docs are generated, don't edit docs/api/": a warning after a comma
-    r"|[,;:]\s*(?:so\s+|and\s+|but\s+)?(?:please\s+)?(?:don'?t|do not|never|stop|avoid)\b"
-    r"|^[\w`'./@:-]+(?: [\w`'./@:-]+){0,2},? not [\w`'./@:-]+(?: [\w`'./@:-]+){0,2}[.!]*$",
+    r"|[,;:]\s*(?:so\s+|and\s+|but\s+)?(?:please\s+)?(?:don'?t|do not|never|stop|avoid)\b",
     re.IGNORECASE,
 )
+# What makes a new prompt a follow-up of the task at hand: a contrast, not a mere constraint
+# ("Add a CLI flag, don't touch the tests" starts a new task).
+_CONTRAST_ONLY = re.compile(_CONTRAST, re.IGNORECASE)
 # Task-scoped wishes and clarifications of the current task, not lasting rules.
 _EPHEMERAL = re.compile(
     r"\b(?:yet|for now|this time|right now|today|for the moment|in this pr|this pr|anymore)\b"
@@ -256,7 +263,7 @@ def is_follow_up(text: str) -> bool:
     return bool(
         _FOLLOW_UP.match(text)
         or _OPENING_CORRECTION.match(text)
-        or any(_corrective(s) or _durable(s) for s in _SENTENCE.split(text) if s)
+        or any(_corrective(s, narrow=True) or _durable(s) for s in _SENTENCE.split(text) if s)
     )
 
 
@@ -466,15 +473,16 @@ def _usable(sentence: str) -> bool:
     return not (_EPHEMERAL.search(sentence) and not (durable and _STRONG_RULE.search(sentence)))
 
 
-def _corrective(sentence: str) -> bool:
+def _corrective(sentence: str, narrow: bool = False) -> bool:
     bare = _LEADING_FILLER.sub("", sentence)
-    if bare != sentence and bare and _corrective(bare):
+    if bare != sentence and bare and _corrective(bare, narrow):
         return True  # "ok, don't …", "hmm, use …"
     if re.match(r"^use\b", sentence, re.I):
         # "Use pnpm." right after the agent acted is a fix; a long "Use …" is a task.
         short = len(sentence.split()) <= 8
         return short or bool(re.search(r"\b(?:not|instead|rather)\b", sentence, re.I))
-    return bool(_CORRECTION_START.match(sentence) or _CORRECTION_ANY.search(sentence))
+    anywhere = _CONTRAST_ONLY if narrow else _CORRECTION_ANY
+    return bool(_CORRECTION_START.match(sentence) or anywhere.search(sentence))
 
 
 _OPENING_CORRECTION = re.compile(
