@@ -39,7 +39,7 @@ class RelatedWeights:
     for any repository below it; rounded."""
 
     cochange: float = 4.0  # together / (own commits + 2)
-    cochange_recent: float = 0.35  # the same, decayed by the pair's last co-change
+    cochange_recent: float = 0.7  # the same, decayed by the pair's last co-change
     cochange_2hop: float = 0.75  # partner of a strong partner
     cochange_cosine: float = 0.75  # together / sqrt(both files' commits): corrects for hubs
     imports: float = 0.2  # this file imports / uses names from it
@@ -47,7 +47,7 @@ class RelatedWeights:
     similar: float = 1.6  # BM25 of this file's telling words, relative to itself
     similar_fresh: float = 0.2  # ...counted more while the file has little history
     test_pair: float = 0.375
-    same_dir: float = 0.06
+    same_dir: float = 0.09
     path_near: float = 0.0
     content: float = 0.5  # BM25 of this file's frequent words in the candidate's text
     churn: float = 0.25  # busy files are more often part of a change
