@@ -284,3 +284,41 @@ def test_gemini_and_aider_sessions_reflect_too(shop: GitRepo):
     assert "Don't run bare pytest here" in lessons_text(shop)
     again = json.loads(shop.repomind("reflect", *map(str, gemini), "--json").out)
     assert again["sessions"] == [] and again["changes"] == []
+
+
+def test_commands_proven_in_sessions_lead_the_rule_files(repo: GitRepo):
+    from repomind.memory.lessons import LessonFile, write_lessons
+    from repomind.reflect.consolidate import Memory, consolidate
+    from repomind.reflect.lesson import Evidence, Lesson
+
+    repo.commit("init", {"Makefile": "test:\n\tpython -m unittest\n", "app.py": "x = 1\n"})
+    evidence = (Evidence("s1", "claude_code", "2026-11-20", "Ran 0 tests"),)
+    memory = Memory(LessonFile(), LessonFile())
+    consolidate(
+        memory,
+        [
+            Lesson(
+                "command",
+                "command:test",
+                "Run the tests with `tox -e py`.",
+                commands=("tox -e py",),
+                evidence=evidence,
+            ),
+            Lesson(
+                "confirmed",
+                "confirmed:ruff check .",
+                "Lint with `ruff check .`.",
+                commands=("ruff check .",),
+                evidence=evidence,
+            ),
+        ],
+        max_lessons=10,
+    )
+    write_lessons(repo.root / ".repomind" / "memory" / "lessons.md", memory.lessons)
+    assert repo.repomind("index", "-q").code == 0
+    assert repo.repomind("export", "-t", "agents").code == 0
+    agents = (repo.root / "AGENTS.md").read_text(encoding="utf-8")
+    commands = agents.split("Commands (run from the repository root):")[1].split("\n\n")[0]
+    lines = commands.strip().splitlines()
+    assert lines[0] == "- test: `tox -e py`"  # proven by a session, ahead of the Makefile's
+    assert "- lint: `ruff check .`" in lines  # no manifest said it; a session did

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from repomind.config import Config
 from repomind.exports import rulefile
@@ -19,6 +21,9 @@ from repomind.exports.targets import Target, chosen_targets
 from repomind.layout import Layout
 from repomind.store import Store
 
+if TYPE_CHECKING:
+    from repomind.commands import ProjectFacts
+
 
 @dataclass(frozen=True, slots=True)
 class ExportReport:
@@ -31,6 +36,36 @@ class ExportReport:
     @property
     def errors(self) -> list[rulefile.Outcome]:
         return [o for o in self.outcomes if o.status == "error"]
+
+
+def with_session_commands(facts: ProjectFacts, root: Path) -> ProjectFacts:
+    """`facts` with what agent sessions proved: a command a lesson recommends after another
+    failed goes first for its kind; a command that passed in sessions fills a kind the
+    manifests did not reveal."""
+    from repomind.commands import Command
+    from repomind.reflect.extractors.shell import purpose
+    from repomind.reflect.verify import lessons_for_agents, sessions_confirmed
+
+    proven: dict[str, Command] = {}
+    for entry in lessons_for_agents(root, 50):
+        if entry.kind == "command" and entry.topic.startswith("command:") and entry.commands:
+            kind = entry.topic.split(":", 1)[1]
+            proven.setdefault(
+                kind, Command(kind, entry.commands[0], "agent sessions", "failed alternatives")
+            )
+    known = {c.kind for c in facts.commands}
+    for entry in sessions_confirmed(root):
+        kind = purpose(entry.commands[0])
+        if kind and kind not in known and kind not in proven:
+            proven[kind] = Command(
+                kind, entry.commands[0], "agent sessions", f"passed in {entry.seen} session(s)"
+            )
+    if not proven:
+        return facts
+    rest = [
+        c for c in facts.commands if not (c.kind in proven and c.command == proven[c.kind].command)
+    ]
+    return dataclasses.replace(facts, commands=(*proven.values(), *rest))
 
 
 def export_rules(
@@ -55,6 +90,7 @@ def export_rules(
         return bool(store.definers_of([name.split(".")[-1]]))
 
     lessons = [e.text for e in lessons_for_agents(layout.root, MAX_LESSONS, defined)]
+    facts = with_session_commands(facts, layout.root)
     outcomes = []
     targets = chosen_targets(layout.root, config.export.targets, requested)
     planned: list[tuple[Target, str]] = []

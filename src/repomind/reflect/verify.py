@@ -215,3 +215,20 @@ def _days(date: str) -> int:
     """Newer dates sort first."""
     digits = date.replace("-", "")
     return -int(digits) if digits.isdigit() else 0
+
+
+def sessions_confirmed(root: Path) -> list[Entry]:
+    """`confirmed` lessons still true: commands that passed in sessions, most seen first."""
+    from repomind.errors import UsageError
+    from repomind.memory.lessons import LESSONS, read_lessons
+
+    try:
+        entries = read_lessons(root / ".repomind" / "memory" / LESSONS).entries
+    except (UsageError, OSError, UnicodeDecodeError):
+        return []
+    fit = [
+        e
+        for e in entries
+        if e.kind == "confirmed" and e.commands and not e.stale and not stale_reason(e, root)
+    ]
+    return sorted(fit, key=lambda e: (-e.seen, e.id))
