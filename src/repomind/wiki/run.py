@@ -180,7 +180,7 @@ def run_wiki(
         _submit(layout, llm, jobs, repo, titles, config, budget, report)
     else:
         for job in jobs:
-            _build_area(job, layout, repo, titles, config, llm, budget, report)
+            _build(job, layout, repo, titles, config, llm, budget, report)
     report.fresh = report.pages - len(jobs) - 1
 
     if area is None or area == OVERVIEW:
@@ -196,7 +196,7 @@ def run_wiki(
             else:
                 _skeleton_fallback(overview, layout.wiki, repo, titles, report)
         else:
-            _build_overview(overview, layout, repo, titles, config, llm, budget, report)
+            _build(overview, layout, repo, titles, config, llm, budget, report)
     if area is None:
         report.removed = _remove_orphans(wiki_dir, plan, in_batch)
     if _write_index(wiki_dir, repo, titles):
@@ -468,7 +468,7 @@ def _call(
     return reply.text()
 
 
-def _build_area(
+def _build(
     job: Job,
     layout: Layout,
     repo: RepoFacts,
@@ -478,11 +478,12 @@ def _build_area(
     budget: _Budget,
     report: WikiReport,
 ) -> None:
+    """One page (an area or the overview): prose when Claude answers, else the skeleton."""
     text = _call(job, layout, repo, titles, config, llm, budget, report) if llm else None
     if text is None:
         _skeleton_fallback(job, layout.wiki, repo, titles, report)
         return
-    _write_area_prose(job, text, layout.wiki, repo, titles, llm.model, report)
+    _write_prose(job, text, layout.wiki, repo, titles, llm.model, report)
 
 
 def _off_layout(job: Job, text: str, report: WikiReport) -> bool:
@@ -496,7 +497,7 @@ def _off_layout(job: Job, text: str, report: WikiReport) -> bool:
     return True
 
 
-def _write_area_prose(
+def _write_prose(
     job: Job,
     text: str,
     wiki_dir: Path,
@@ -505,49 +506,16 @@ def _write_area_prose(
     model: str,
     report: WikiReport,
 ) -> None:
-    from repomind.wiki.prose import area_prose
+    from repomind.wiki.prose import area_prose, overview_prose
 
     if _off_layout(job, text, report):
         _skeleton_fallback(job, wiki_dir, repo, titles, report)
         return
-    facts = repo.areas[job.slug]
-    prose = area_prose(text, facts, repo, titles, skeleton_description(facts))
-    report.unverified_citations += prose.unverified
-    _write(wiki_dir, job, prose.description, model, prose.body, report)
-
-
-def _build_overview(
-    job: Job,
-    layout: Layout,
-    repo: RepoFacts,
-    titles: Mapping[str, str],
-    config: Config,
-    llm: Any,
-    budget: _Budget,
-    report: WikiReport,
-) -> None:
-    text = _call(job, layout, repo, titles, config, llm, budget, report) if llm else None
-    if text is None:
-        _skeleton_fallback(job, layout.wiki, repo, titles, report)
-        return
-    _write_overview_prose(job, text, layout.wiki, repo, titles, llm.model, report)
-
-
-def _write_overview_prose(
-    job: Job,
-    text: str,
-    wiki_dir: Path,
-    repo: RepoFacts,
-    titles: Mapping[str, str],
-    model: str,
-    report: WikiReport,
-) -> None:
-    from repomind.wiki.prose import overview_prose
-
-    if _off_layout(job, text, report):
-        _skeleton_fallback(job, wiki_dir, repo, titles, report)
-        return
-    prose = overview_prose(text, repo, titles, overview_description(repo))
+    if job.kind == "overview":
+        prose = overview_prose(text, repo, titles, overview_description(repo))
+    else:
+        facts = repo.areas[job.slug]
+        prose = area_prose(text, facts, repo, titles, skeleton_description(facts))
     report.unverified_citations += prose.unverified
     _write(wiki_dir, job, prose.description, model, prose.body, report)
 
@@ -701,10 +669,7 @@ def _collect(
         report.cache_read_tokens += reply.usage.cache_read_tokens
         report.output_tokens += reply.usage.output_tokens
         report.cost_usd = round(report.cost_usd + reply.cost_usd, 6)
-        if job.kind == "overview":
-            _write_overview_prose(job, reply.text(), layout.wiki, repo, titles, model, report)
-        else:
-            _write_area_prose(job, reply.text(), layout.wiki, repo, titles, model, report)
+        _write_prose(job, reply.text(), layout.wiki, repo, titles, model, report)
     _batch_path(layout).unlink(missing_ok=True)
     report.batch_collected = batch_id
     return set()
