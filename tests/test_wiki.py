@@ -130,7 +130,8 @@ def _shop(repo: GitRepo) -> GitRepo:
             "tools/cli.py": CLI,
             "tools/export.py": EXPORT,
             "tools/report.py": REPORT,
-            "README.md": "# Shop\n\nA tiny web shop used to test the wiki.\n",
+            "README.md": "[![Logo](https://x.io/l.png)](https://x.io) ![ci](https://x.io/b.svg)\n"
+            "\n# Shop\n\nA tiny web shop used to test the wiki.\n",
         },
     )
     for n in range(3):  # models and store keep changing together
@@ -211,6 +212,7 @@ def test_skeleton_plans_areas_overview_and_index(shop: GitRepo) -> None:
     assert "[Overview](overview.md)" in index and "[tools](tools.md)" in index
     overview = pages["overview.md"].decode()
     assert "A tiny web shop used to test the wiki." in overview
+    assert "x.io" not in overview.split("\n---\n")[0]  # badges stay out of the summary
     status = json.loads(shop.repomind("status", "--json").out)["wiki"]
     assert status == {
         "pages": 4,

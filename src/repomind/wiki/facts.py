@@ -340,5 +340,6 @@ def _readme(store: Store, indexed: dict) -> str:
         return ""
     doc = store.file_docs([names[0]]).get(names[0], "")
     doc = re.sub(r"<[^>\n]*>", " ", doc)  # badges and logos
+    doc = re.sub(r"\[!\[[^\]]*\]\([^)]*\)\]\([^)]*\)|!\[[^\]]*\]\([^)]*\)", " ", doc)  # images
     doc = re.sub(r"(^|\s)#+\s", " ", doc)
     return one_line(doc, 400)
