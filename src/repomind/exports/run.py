@@ -55,10 +55,10 @@ def with_session_commands(facts: ProjectFacts, root: Path) -> ProjectFacts:
             )
     known = {c.kind for c in facts.commands}
     for entry in sessions_confirmed(root):
-        kind = purpose(entry.commands[0])
-        if kind and kind not in known and kind not in proven:
-            proven[kind] = Command(
-                kind, entry.commands[0], "agent sessions", f"passed in {entry.seen} session(s)"
+        passed = purpose(entry.commands[0])
+        if passed and passed not in known and passed not in proven:
+            proven[passed] = Command(
+                passed, entry.commands[0], "agent sessions", f"passed in {entry.seen} session(s)"
             )
     if not proven:
         return facts

@@ -20,7 +20,7 @@ from repomind.config import Config
 from repomind.fsutil import write_text_atomic
 from repomind.layout import Layout
 from repomind.memory.lessons import Entry
-from repomind.reflect.lesson import Evidence, Lesson, one_line
+from repomind.reflect.lesson import Evidence, Lesson, LessonKind, one_line
 from repomind.reflect.session import (
     AssistantMessage,
     Session,
@@ -205,7 +205,7 @@ def _lesson(
             if f and not f.startswith("/") and ".." not in f.split("/") and (root / f).is_file()
         )
     )
-    kind = op.get("kind") if op.get("kind") in KINDS else "correction"
+    kind: LessonKind = op["kind"] if op.get("kind") in KINDS else "correction"
     if kind == "command" and commands:
         topic = f"command:{purpose(commands[0]) or commands[0].split()[0]}"
     elif kind == "cochange" and len(files) >= 2:

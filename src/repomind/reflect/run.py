@@ -180,7 +180,7 @@ def _reflect_locked(
                     (lesson.topic, lesson.text) for lesson in _offline_lessons(old, layout.root)
                 }
                 new = [lesson for lesson in new if (lesson.topic, lesson.text) not in known]
-            llm_note, retirements = "", ()
+            llm_note, retirements = "", ()  # type: tuple[str, tuple[tuple[str, str], ...]]
             if llm_source is not None:
                 try:
                     claude = llm_source(session, list(memory.lessons.entries), start)
