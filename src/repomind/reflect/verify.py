@@ -8,6 +8,7 @@ lesson's situation came up and whether the advice was followed or the mistake re
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shlex
@@ -71,9 +72,12 @@ _PACKAGE_BUILTINS = frozenset(
 
 
 def _package_scripts(root: Path) -> set[str] | None:
+    text = _read_cached(root / "package.json")
+    if text is None:
+        return None
     try:
-        data = json.loads((root / "package.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(text)
+    except ValueError:
         return None
     scripts = data.get("scripts") if isinstance(data, dict) else None
     return set(scripts) if isinstance(scripts, dict) else set()
@@ -81,12 +85,27 @@ def _package_scripts(root: Path) -> set[str] | None:
 
 def _make_targets(root: Path) -> set[str] | None:
     for name in ("GNUmakefile", "makefile", "Makefile"):
-        try:
-            text = (root / name).read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        return set(re.findall(r"^([A-Za-z0-9_./-]+)\s*:(?!=)", text, re.MULTILINE))
+        text = _read_cached(root / name)
+        if text is not None:
+            return set(re.findall(r"^([A-Za-z0-9_./-]+)\s*:(?!=)", text, re.MULTILINE))
     return None
+
+
+def _read_cached(path: Path) -> str | None:
+    """A manifest's text, read once per version (many lessons ask about the same file)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return _read_version(str(path), st.st_mtime_ns, st.st_size)
+
+
+@functools.lru_cache(maxsize=16)
+def _read_version(path: str, _mtime_ns: int, _size: int) -> str | None:
+    try:
+        return Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
 
 
 @dataclass(frozen=True, slots=True)
