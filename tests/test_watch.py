@@ -206,7 +206,9 @@ def test_a_signal_during_a_step_finishes_it_and_leaves_valid_memory(
     watched: Watched, signum: signal.Signals
 ) -> None:
     repo = watched.repo
-    repo.commit("many files", many_files(400))
+    # Enough files to catch the step running, few enough that it finishes well within the
+    # watcher's stop grace even on a loaded 2-core CI machine.
+    repo.commit("many files", many_files(150))
     env = dict(os.environ, **GIT_ENV)
     proc = subprocess.Popen(
         [sys.executable, "-m", "repomind", "watch", "-C", str(repo.root), "--settle-seconds=0.1"],
@@ -230,7 +232,6 @@ def test_a_signal_during_a_step_finishes_it_and_leaves_valid_memory(
     for path in memory.iterdir():
         assert path.suffix == ".md", f"left behind: {path.name}"
         assert path.read_text(encoding="utf-8").startswith("---\n")
-    assert "f399" in (memory / "repo-map.md").read_text() or (memory / "repo-map.md").exists()
     assert processes_of(repo.root) == []
     check = repo.repomind("index", "--json")
     assert check.code == 0 and json.loads(check.out)["parsed"] == 0  # the step had completed
