@@ -157,12 +157,10 @@ def _reflect_locked(
     for path in candidates or []:
         key = str(path.resolve())
         mark = _file_mark(path)
-        known = cursor.get(key, {})
-        if mark is None or (known.get("mark") == mark and not explicit):
-            continue
-        if known.get("mark") == mark and explicit:
-            continue  # unchanged since it was read: nothing new, even when named
-        done: dict[str, int] = dict(known.get("sessions", {}))
+        read_before = cursor.get(key, {})
+        if mark is None or read_before.get("mark") == mark:
+            continue  # unreadable, or unchanged since it was read (even when named)
+        done: dict[str, int] = dict(read_before.get("sessions", {}))
         for session in _parse(path):
             if not _belongs(session, layout.root, explicit):
                 continue
@@ -176,10 +174,8 @@ def _reflect_locked(
             if start:
                 # A resumed session: keep only what its new part taught.
                 old = dataclasses.replace(session, events=session.events[:start])
-                known = {
-                    (lesson.topic, lesson.text) for lesson in _offline_lessons(old, layout.root)
-                }
-                new = [lesson for lesson in new if (lesson.topic, lesson.text) not in known]
+                taught = {(x.topic, x.text) for x in _offline_lessons(old, layout.root)}
+                new = [lesson for lesson in new if (lesson.topic, lesson.text) not in taught]
             llm_note, retirements = "", ()  # type: tuple[str, tuple[tuple[str, str], ...]]
             if llm_source is not None:
                 try:
@@ -214,17 +210,20 @@ def _reflect_locked(
     if dry_run:
         report.diff = _diff(layout, before, after)
         return report
-    for path, text in after.items():
-        if before.get(path) != text:
-            block = lessons_file.BLOCK if path == lessons_path else lessons_file.ARCHIVE_BLOCK
-            description = (
-                lessons_file.DESCRIPTION
-                if path == lessons_path
-                else lessons_file.ARCHIVE_DESCRIPTION
-            )
-            source = memory.lessons if path == lessons_path else memory.archive
-            if lessons_file.write_lessons(path, source, block=block, description=description):
-                report.written.append(path.relative_to(layout.root).as_posix())
+    targets = (
+        (lessons_path, memory.lessons, lessons_file.BLOCK, lessons_file.DESCRIPTION),
+        (
+            archive_path,
+            memory.archive,
+            lessons_file.ARCHIVE_BLOCK,
+            lessons_file.ARCHIVE_DESCRIPTION,
+        ),
+    )
+    for path, entries, block, description in targets:
+        if before[path] != after[path] and lessons_file.write_lessons(
+            path, entries, block=block, description=description
+        ):
+            report.written.append(path.relative_to(layout.root).as_posix())
     write_text_atomic(layout.state / CURSOR, json.dumps(cursor, indent=1, sort_keys=True) + "\n")
     write_text_atomic(layout.state / STATS, verify.dump_stats(stats))
     if queue_taken is not None:
