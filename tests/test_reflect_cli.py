@@ -100,6 +100,13 @@ def test_reflect_learns_consolidates_and_is_a_no_op_when_run_again(shop: GitRepo
     assert "No new sessions" in again.out
     assert memory_snapshot(shop.root) == before
 
+    # Reading everything again teaches nothing twice; after losing lessons.md it rebuilds it.
+    assert shop.repomind("reflect", "--all").code == 0
+    assert memory_snapshot(shop.root) == before
+    (shop.root / ".repomind" / "memory" / "lessons.md").unlink()
+    assert shop.repomind("reflect", "--all").code == 0
+    assert "never unittest" in lessons_text(shop)
+
 
 def test_dry_run_shows_lessons_and_diff_and_writes_nothing(shop: GitRepo):
     place_claude(shop, "03_user_corrects_test_command.jsonl")

@@ -325,3 +325,15 @@ def test_two_branches_lessons_merge_without_conflicts(tmp_path: Path):
     assert "Our note." in merged
     topics = {e.topic for e in read_lessons(ours).entries}
     assert topics == {"correction:shared", "command:test", "cochange:a.py|b.py"}
+
+
+def test_a_session_is_never_counted_twice_even_beyond_the_quoted_evidence():
+    memory = fresh()
+    for i in range(6):
+        consolidate(memory, [command_lesson(f"s{i}", date=f"2026-11-1{i}")], max_lessons=10)
+    (entry,) = memory.lessons.entries
+    assert entry.seen == 6 and len(entry.evidence) == 3  # only the latest three are quoted
+    reparsed = parse_block(render_block(memory.lessons))
+    memory = Memory(reparsed, LessonFile())
+    assert consolidate(memory, [command_lesson("s0", date="2026-11-10")], max_lessons=10) == []
+    assert memory.lessons.entries[0].seen == 6

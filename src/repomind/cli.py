@@ -332,6 +332,10 @@ def reflect(
     offline: Annotated[
         bool, typer.Option("--offline", help="Never ask Claude, even when a key is set.")
     ] = False,
+    reread: Annotated[
+        bool,
+        typer.Option("--all", help="Read every transcript again, not just what is new."),
+    ] = False,
     quiet: QuietOption = False,
     as_json: JsonOption = False,
 ) -> None:
@@ -346,6 +350,7 @@ def reflect(
         config,
         paths=[p.resolve() for p in transcripts] if transcripts else None,
         dry_run=dry_run,
+        reread=reread,
         offline=offline,
         on_session=(lambda name: typer.echo(f"reading {name}", err=True)) if show else None,
     )

@@ -26,6 +26,7 @@ ARCHIVE = "lessons-archive.md"
 BLOCK = "lessons"
 ARCHIVE_BLOCK = "archive"
 EVIDENCE_KEPT = 3
+SESSIONS_KEPT = 40  # sessions remembered per lesson, so re-reading one never counts it twice
 
 DESCRIPTION = (
     "Lessons learned from agent sessions: corrections and preferences the user stated, commands "
@@ -68,6 +69,7 @@ class Entry:
     commands: tuple[str, ...] = ()
     seen: int = 1  # sessions that taught or re-taught it
     evidence: tuple[Evidence, ...] = ()  # newest first
+    taught_by: tuple[str, ...] = ()  # session_key() of every session that taught it, newest first
     human: bool = False  # written or edited by a human: its text wins and is never rewritten
     stale: str = ""  # why its citations no longer hold; withheld from agents until confirmed
     retired: str = ""  # archive only: why it left lessons.md
@@ -104,7 +106,13 @@ def entry_from_lesson(lesson: Lesson) -> Entry:
         symbols=lesson.symbols,
         commands=lesson.commands,
         evidence=tuple(lesson.evidence[:EVIDENCE_KEPT]),
+        taught_by=tuple(dict.fromkeys(session_key(e.session_id) for e in lesson.evidence)),
     )
+
+
+def session_key(session_id: str) -> str:
+    """A short, stable name for a session (evidence keeps only the latest few in full)."""
+    return hashlib.sha1(session_id.encode("utf-8")).hexdigest()[:8]
 
 
 def _inert(text: str) -> str:
@@ -190,6 +198,7 @@ def _entry(section: str, text: str, meta: list[str]) -> Entry:
         commands=tuple(values.get("command", [])),
         seen=seen,
         evidence=tuple(e for v in values.get("evidence", []) if (e := _evidence(v))),
+        taught_by=tuple(k for v in values.get("sessions", []) for k in v.split()),
         human=human,
         stale=attrs.get("stale", ""),
         retired=attrs.get("retired", ""),
@@ -256,6 +265,8 @@ def _render_entry(entry: Entry) -> list[str]:
     if entry.symbols:
         meta.append("symbols: " + ", ".join(_safe(s) for s in entry.symbols))
     meta += [f"command: {_safe(c)}" for c in entry.commands]
+    if entry.taught_by:
+        meta.append("sessions: " + " ".join(_safe(k) for k in entry.taught_by[:SESSIONS_KEPT]))
     for ev in entry.evidence[:EVIDENCE_KEPT]:
         quote = _safe(ev.quote).replace('"', '\\"')
         meta.append(f'evidence: {ev.agent} {ev.date or "-"} {_safe(ev.session_id)}: "{quote}"')
@@ -291,14 +302,22 @@ def write_lessons(
     return write_text_atomic(path, replace_block(existing, block, render_block(lessons)))
 
 
-def with_evidence(entry: Entry, evidence: tuple[Evidence, ...]) -> Entry:
-    """`entry` with `evidence` added (newest first, one per session, at most EVIDENCE_KEPT)."""
+def with_evidence(
+    entry: Entry, evidence: tuple[Evidence, ...], taught_by: tuple[str, ...] = ()
+) -> Entry:
+    """`entry` with `evidence` added (newest first, one per session, at most EVIDENCE_KEPT)
+    and the sessions behind it remembered."""
     merged: dict[str, Evidence] = {}
     for ev in sorted(
         (*evidence, *entry.evidence), key=lambda e: (e.date, e.session_id), reverse=True
     ):
         merged.setdefault(ev.session_id, ev)
-    return replace(entry, evidence=tuple(merged.values())[:EVIDENCE_KEPT])
+    keys = (*taught_by, *(session_key(e.session_id) for e in evidence), *entry.taught_by)
+    return replace(
+        entry,
+        evidence=tuple(merged.values())[:EVIDENCE_KEPT],
+        taught_by=tuple(dict.fromkeys(keys))[:SESSIONS_KEPT],
+    )
 
 
 def merge_lesson_blocks(base: str, ours: str, theirs: str) -> str:
@@ -328,7 +347,9 @@ def merge_lesson_blocks(base: str, ours: str, theirs: str) -> str:
         )
         winner = entry if theirs_wins else current
         merged.entries[i] = with_evidence(
-            replace(winner, seen=max(current.seen, entry.seen)), entry.evidence + current.evidence
+            replace(winner, seen=max(current.seen, entry.seen)),
+            entry.evidence + current.evidence,
+            entry.taught_by + current.taught_by,
         )
     # Their deletion wins over an entry we left as it was in the base.
     theirs_ids = {e.id for e in other.entries}

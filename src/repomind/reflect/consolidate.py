@@ -13,7 +13,13 @@ import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from repomind.memory.lessons import Entry, LessonFile, entry_from_lesson, with_evidence
+from repomind.memory.lessons import (
+    Entry,
+    LessonFile,
+    entry_from_lesson,
+    session_key,
+    with_evidence,
+)
 from repomind.reflect.lesson import Lesson
 
 ARCHIVE_CAP = 400  # retired entries kept; the oldest beyond this are dropped
@@ -60,10 +66,8 @@ def _merge_one(memory: Memory, lesson: Lesson, touched: set[str]) -> Change:
         entries.append(incoming)
         return Change("add", incoming.id, incoming.text)
     current = entries[index]
-    sessions = {e.session_id for e in current.evidence}
-    if current.id in touched or (
-        sessions and all(e.session_id in sessions for e in incoming.evidence)
-    ):
+    taught = {*current.taught_by, *(session_key(e.session_id) for e in current.evidence)}
+    if current.id in touched or (taught and set(incoming.taught_by) <= taught):
         return Change("unchanged", current.id, current.text)  # this session taught it already
     if same_advice(current, incoming):
         updated = with_evidence(replace(current, seen=current.seen + 1), incoming.evidence)

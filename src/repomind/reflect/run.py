@@ -102,6 +102,7 @@ def run_reflect(
     *,
     paths: list[Path] | None = None,
     dry_run: bool = False,
+    reread: bool = False,
     llm_source: LessonSource | None = None,
     on_session: Callable[[str], None] | None = None,
 ) -> ReflectReport:
@@ -123,7 +124,9 @@ def run_reflect(
     except Timeout:
         raise OperationError("another repomind reflect is running here; try again later") from None
     try:
-        return _reflect_locked(layout, config, paths, explicit, dry_run, llm_source, on_session)
+        return _reflect_locked(
+            layout, config, paths, explicit, dry_run, reread, llm_source, on_session
+        )
     finally:
         lock.release()
 
@@ -134,6 +137,7 @@ def _reflect_locked(
     paths: list[Path] | None,
     explicit: bool,
     dry_run: bool,
+    reread: bool,
     llm_source: LessonSource | None,
     on_session: Callable[[str], None] | None,
 ) -> ReflectReport:
@@ -158,9 +162,10 @@ def _reflect_locked(
         key = str(path.resolve())
         mark = _file_mark(path)
         read_before = cursor.get(key, {})
-        if mark is None or read_before.get("mark") == mark:
+        if mark is None or (read_before.get("mark") == mark and not reread):
             continue  # unreadable, or unchanged since it was read (even when named)
-        done: dict[str, int] = dict(read_before.get("sessions", {}))
+        known_sessions = set(read_before.get("sessions", {}))
+        done: dict[str, int] = {} if reread else dict(read_before.get("sessions", {}))
         for session in _parse(path):
             if not _belongs(session, layout.root, explicit):
                 continue
@@ -186,7 +191,7 @@ def _reflect_locked(
                 except Exception as exc:  # Claude is optional: its failure keeps the offline ones
                     extra, llm_note = [], f"failed: {exc}".splitlines()[0][:200]
                 new = _union(new, extra)
-            if start == 0:
+            if start == 0 and session.session_id not in known_sessions:
                 _record_outcomes(memory, stats, session, new, layout.root, purpose, config)
             report.changes += consolidate(memory, new, max_lessons=config.reflect.max_lessons)
             for lesson_id, reason in retirements:
@@ -438,6 +443,7 @@ def reflect_and_export(
     *,
     paths: list[Path] | None = None,
     dry_run: bool = False,
+    reread: bool = False,
     offline: bool = False,
     on_session: Callable[[str], None] | None = None,
     environ: dict[str, str] | None = None,
@@ -446,7 +452,13 @@ def reflect_and_export(
     that already carry repomind's block so agents see the new lessons."""
     source = None if offline or not config.reflect.use_llm else _llm_source(layout, config, environ)
     report = run_reflect(
-        layout, config, paths=paths, dry_run=dry_run, llm_source=source, on_session=on_session
+        layout,
+        config,
+        paths=paths,
+        dry_run=dry_run,
+        reread=reread,
+        llm_source=source,
+        on_session=on_session,
     )
     if report.written and not dry_run:
         report.exported = _refresh_rule_files(layout, config, report)
