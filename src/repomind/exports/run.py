@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from repomind.config import Config
@@ -23,6 +22,7 @@ from repomind.store import Store
 
 if TYPE_CHECKING:
     from repomind.commands import ProjectFacts
+    from repomind.memory.lessons import Entry
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,23 +38,24 @@ class ExportReport:
         return [o for o in self.outcomes if o.status == "error"]
 
 
-def with_session_commands(facts: ProjectFacts, root: Path) -> ProjectFacts:
+def with_session_commands(
+    facts: ProjectFacts, lessons: list[Entry], confirmed: list[Entry]
+) -> ProjectFacts:
     """`facts` with what agent sessions proved: a command a lesson recommends after another
     failed goes first for its kind; a command that passed in sessions fills a kind the
     manifests did not reveal."""
     from repomind.commands import Command
     from repomind.reflect.extractors.shell import purpose
-    from repomind.reflect.verify import lessons_for_agents, sessions_confirmed
 
     proven: dict[str, Command] = {}
-    for entry in lessons_for_agents(root, 50):
+    for entry in lessons:
         if entry.kind == "command" and entry.topic.startswith("command:") and entry.commands:
             kind = entry.topic.split(":", 1)[1]
             proven.setdefault(
                 kind, Command(kind, entry.commands[0], "agent sessions", "failed alternatives")
             )
     known = {c.kind for c in facts.commands}
-    for entry in sessions_confirmed(root):
+    for entry in confirmed:
         passed = purpose(entry.commands[0])
         if passed and passed not in known and passed not in proven:
             proven[passed] = Command(
@@ -84,13 +85,15 @@ def export_rules(
     facts = detect_project(layout.root, gitrepo.list_files(layout.root), store.languages())
     indexed = {p for p, row in store.files().items() if row.skip is None}
     rules = strongest_rules(store, config.memory, indexed)
-    from repomind.reflect.verify import lessons_for_agents
+    from repomind.reflect.verify import current_lessons, lessons_for_agents, sessions_confirmed
 
     def defined(name: str) -> bool:
         return bool(store.definers_of([name.split(".")[-1]]))
 
-    lessons = [e.text for e in lessons_for_agents(layout.root, MAX_LESSONS, defined)]
-    facts = with_session_commands(facts, layout.root)
+    entries = current_lessons(layout.root)  # read once for lessons and proven commands
+    fit = lessons_for_agents(layout.root, 50, defined, entries)
+    lessons = [e.text for e in fit[:MAX_LESSONS]]
+    facts = with_session_commands(facts, fit, sessions_confirmed(layout.root, entries))
     outcomes = []
     targets = chosen_targets(layout.root, config.export.targets, requested)
     planned: list[tuple[Target, str]] = []

@@ -206,21 +206,29 @@ def record(stats: Stats, result: Outcome) -> None:
 SHOWN_AT_ONCE = ("correction", "command")  # other kinds must recur before agents see them
 
 
-def lessons_for_agents(
-    root: Path, limit: int, defined: Callable[[str], bool] | None = None
-) -> list[Entry]:
-    """The lessons fit to show agents, strongest first: not stale, citations still true, and
-    (for co-edits and pitfalls) seen in at least two sessions. A human's entry always qualifies."""
+def current_lessons(root: Path) -> list[Entry]:
+    """The entries of the repository's lessons.md; none when it is missing or unreadable."""
     from repomind.errors import UsageError
     from repomind.memory.lessons import LESSONS, read_lessons
 
     try:
-        entries = read_lessons(root / ".repomind" / "memory" / LESSONS).entries
+        return read_lessons(root / ".repomind" / "memory" / LESSONS).entries
     except (UsageError, OSError, UnicodeDecodeError):
         return []
+
+
+def lessons_for_agents(
+    root: Path,
+    limit: int,
+    defined: Callable[[str], bool] | None = None,
+    entries: list[Entry] | None = None,
+) -> list[Entry]:
+    """The lessons fit to show agents, strongest first: not stale, citations still true, and
+    (for co-edits and pitfalls) seen in at least two sessions. A human's entry always qualifies.
+    `entries`: lessons.md already read (default: read it)."""
     fit = [
         e
-        for e in entries
+        for e in (current_lessons(root) if entries is None else entries)
         if not e.stale
         and e.kind != "confirmed"
         and (e.human or e.kind in SHOWN_AT_ONCE or e.seen >= 2)
@@ -236,18 +244,11 @@ def _days(date: str) -> int:
     return -int(digits) if digits.isdigit() else 0
 
 
-def sessions_confirmed(root: Path) -> list[Entry]:
+def sessions_confirmed(root: Path, entries: list[Entry] | None = None) -> list[Entry]:
     """`confirmed` lessons still true: commands that passed in sessions, most seen first."""
-    from repomind.errors import UsageError
-    from repomind.memory.lessons import LESSONS, read_lessons
-
-    try:
-        entries = read_lessons(root / ".repomind" / "memory" / LESSONS).entries
-    except (UsageError, OSError, UnicodeDecodeError):
-        return []
     fit = [
         e
-        for e in entries
+        for e in (current_lessons(root) if entries is None else entries)
         if e.kind == "confirmed" and e.commands and not e.stale and not stale_reason(e, root)
     ]
     return sorted(fit, key=lambda e: (-e.seen, e.id))
