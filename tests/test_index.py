@@ -417,3 +417,23 @@ def test_damaged_history_is_a_warning_not_a_failure(repo: GitRepo) -> None:
     assert (repo.root / ".repomind" / "memory" / "repo-map.md").exists()
     status = json.loads(repo.repomind("status", "--json").out)
     assert status["counts"]["files"] == 8
+
+
+def test_history_survives_missing_contents_without_rename_detection(repo: GitRepo) -> None:
+    body = "\n".join(f"line {i}" for i in range(40)) + "\n"
+    repo.commit("one", {"old.py": body, "b.py": "1"})
+    repo.git("mv", "old.py", "new.py")
+    repo.commit("rename and edit", {"new.py": body + "x\n", "b.py": "2"})
+    repo.commit("three", {"new.py": body + "y\n", "b.py": "3"})
+    blob = repo.git("rev-parse", "HEAD~2:old.py").strip()
+    obj = repo.root / ".git" / "objects" / blob[:2] / blob[2:]
+    obj.chmod(0o644)
+    obj.unlink()  # only rename detection reads it (a partial clone has no old contents)
+    result = repo.repomind("index")
+    assert result.code == 0, result.err
+    assert "warning: history read without rename detection: git log failed" in result.err
+    status = json.loads(repo.repomind("status", "--json").out)
+    assert status["counts"]["commits"] == 3  # the whole history, not none of it
+    related = json.loads(repo.repomind("related", "new.py", "--json").out)
+    assert related and related[0]["path"] == "b.py"
+    assert "changed together in 2 of its 2 commits" in related[0]["reasons"]

@@ -142,11 +142,13 @@ def _is_decodable(path: str) -> bool:
 
 
 def iter_commits(
-    root: Path, since: str | None = None, max_count: int = 0
+    root: Path, since: str | None = None, max_count: int = 0, renames: bool = True
 ) -> Iterator[CommitRecord]:
-    """Non-merge commits in HEAD's ancestry (never other refs), newest first, renames detected.
+    """Non-merge commits in HEAD's ancestry (never other refs), newest first.
 
-    `since`: only commits not reachable from it.
+    `since`: only commits not reachable from it. `renames`: detect renames, which reads the
+    contents of changed files; without it only trees are read, so a history whose file
+    contents are partly missing (a partial clone, a damaged object store) can still be walked.
     """
     head = head_commit(root)
     if head is None:
@@ -158,7 +160,7 @@ def iter_commits(
         "log",
         "-z",
         "--no-merges",
-        "-M",
+        "-M" if renames else "--no-renames",
         "--name-status",
         "--no-show-signature",
         "--format=%x1e%H%x1f%at%x1f%aN%x1f%s",

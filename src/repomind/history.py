@@ -135,8 +135,11 @@ def update_history(
     root: Path,
     settings: HistorySettings,
     on_progress: Callable[[int], None] | None = None,
+    renames: bool = True,
 ) -> HistoryReport:
     """Bring the history tables up to HEAD, reading only commits not seen before.
+
+    `renames=False` walks the history without rename detection (see gitrepo.iter_commits).
 
     Only HEAD's ancestry is read. If HEAD is no longer a descendant of the last indexed commit
     (checkout of another branch, rebase, reset) the history is rebuilt from scratch.
@@ -154,9 +157,11 @@ def update_history(
     rebuilt = last is None or not gitrepo.is_ancestor(root, last, head)
     if rebuilt:
         store.clear_history()
-        records: Iterable[CommitRecord] = gitrepo.iter_commits(root, max_count=settings.max_commits)
+        records: Iterable[CommitRecord] = gitrepo.iter_commits(
+            root, max_count=settings.max_commits, renames=renames
+        )
     else:
-        records = gitrepo.iter_commits(root, since=last)
+        records = gitrepo.iter_commits(root, since=last, renames=renames)
     acc = _Accumulator.new(settings.max_files_per_commit)
     count = 0
     for record in records:

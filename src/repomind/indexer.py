@@ -157,9 +157,15 @@ def _index(layout: Layout, config: Config, store: Store, progress: Progress) -> 
                 history = update_history(store, root, config.history)
         except OperationError as exc:
             # A damaged or partial object store must not cost the user the rest of the
-            # index: keep the history we had and say why it was not updated.
-            report.warnings.append(f"history not updated: {exc}")
-            history = HistoryReport(None, 0, False, False)
+            # index. Rename detection reads file contents, the commonest thing missing: walk
+            # the trees alone; failing that, keep the history we had and say why.
+            try:
+                with store.savepoint():
+                    history = update_history(store, root, config.history, renames=False)
+                report.warnings.append(f"history read without rename detection: {exc}")
+            except OperationError as again:
+                report.warnings.append(f"history not updated: {again}")
+                history = HistoryReport(None, 0, False, False)
         report.commits_read = history.new_commits
         progress.stage("search index")
         refresh_search(store, (changed_paths | history.touched) if not history.rebuilt else indexed)
