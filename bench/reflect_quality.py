@@ -80,9 +80,7 @@ class Report:
 def matches(lesson: Lesson, label: dict[str, Any]) -> bool:
     if lesson.kind != label["kind"]:
         return False
-    haystack = " ".join(
-        [lesson.topic, lesson.text, *lesson.files, *lesson.commands]
-    ).lower()
+    haystack = " ".join([lesson.topic, lesson.text, *lesson.files, *lesson.commands]).lower()
     return all(str(term).lower() in haystack for term in label.get("terms", []))
 
 

@@ -316,8 +316,15 @@ def test_spend_summary_days_months_and_corrupt_lines(tmp_path: Path) -> None:
     now = dt.datetime(2026, 3, 15, 12, 0, tzinfo=dt.UTC)
 
     def entry(when: str, cost: float, **extra: Any) -> dict[str, Any]:
-        return {"kind": "call", "time": when, "cost_usd": cost, "input_tokens": 100,
-                "output_tokens": 10, "cache_read_tokens": 5, **extra}
+        return {
+            "kind": "call",
+            "time": when,
+            "cost_usd": cost,
+            "input_tokens": 100,
+            "output_tokens": 10,
+            "cache_read_tokens": 5,
+            **extra,
+        }
 
     append_entries(
         layout,
@@ -359,8 +366,7 @@ def test_concurrent_appends_keep_every_line_valid(tmp_path: Path) -> None:
         "    append_entries(layout, [entry, dict(entry, n=-i)])\n"
     )
     procs = [
-        subprocess.Popen([sys.executable, "-c", script, str(tmp_path), f"w{n}"])
-        for n in range(4)
+        subprocess.Popen([sys.executable, "-c", script, str(tmp_path), f"w{n}"]) for n in range(4)
     ]
     for proc in procs:
         assert proc.wait(timeout=60) == 0
@@ -377,8 +383,14 @@ def test_batches_end_to_end(tmp_path: Path) -> None:
         return "page for " + body["messages"][0]["content"]
 
     requests = [
-        (f"page-{n}", {"system": "You write wiki pages.", "messages": [
-            {"role": "user", "content": f"area {n}"}], "max_tokens": 500})
+        (
+            f"page-{n}",
+            {
+                "system": "You write wiki pages.",
+                "messages": [{"role": "user", "content": f"area {n}"}],
+                "max_tokens": 500,
+            },
+        )
         for n in range(3)
     ]
     with FakeMessages(responder=answer, batch_polls=1) as fake:
@@ -413,9 +425,7 @@ def test_batches_end_to_end(tmp_path: Path) -> None:
 
 
 def test_batch_budget_is_checked_for_the_whole_batch(tmp_path: Path) -> None:
-    requests = [
-        (f"r{n}", {"system": "s", "messages": USER, "max_tokens": 2000}) for n in range(20)
-    ]
+    requests = [(f"r{n}", {"system": "s", "messages": USER, "max_tokens": 2000}) for n in range(20)]
     with FakeMessages(responder=lambda body: "ok") as fake:
         # one request fits at batch prices, twenty do not
         llm = make_llm(tmp_path, fake, budget_usd_day=0.05)
@@ -480,10 +490,24 @@ def test_status_shows_spend(repo: Any) -> None:
     append_entries(
         layout,
         [
-            {"kind": "call", "time": now, "cost_usd": 0.125, "input_tokens": 1000,
-             "output_tokens": 50, "purpose": "wiki", "batch": False},
-            {"kind": "call", "time": now, "cost_usd": 0.25, "input_tokens": 2000,
-             "output_tokens": 80, "purpose": "reflect", "batch": True},
+            {
+                "kind": "call",
+                "time": now,
+                "cost_usd": 0.125,
+                "input_tokens": 1000,
+                "output_tokens": 50,
+                "purpose": "wiki",
+                "batch": False,
+            },
+            {
+                "kind": "call",
+                "time": now,
+                "cost_usd": 0.25,
+                "input_tokens": 2000,
+                "output_tokens": 80,
+                "purpose": "reflect",
+                "batch": True,
+            },
         ],
     )
     result = repo.repomind("status", "--json")
@@ -594,8 +618,15 @@ def test_concurrent_processes_never_exceed_the_budget(tmp_path: Path) -> None:
     with FakeMessages(responder=lambda body: "word " * 150) as fake:
         procs = [
             subprocess.Popen(
-                [sys.executable, "-c", CONCURRENT_CALLER, str(tmp_path), fake.url, str(budget),
-                 f"w{n}-"],
+                [
+                    sys.executable,
+                    "-c",
+                    CONCURRENT_CALLER,
+                    str(tmp_path),
+                    fake.url,
+                    str(budget),
+                    f"w{n}-",
+                ],
                 stdout=subprocess.PIPE,
                 text=True,
             )

@@ -37,9 +37,7 @@ def render_rules(
     conventions = [f"- {c}" for c in facts.conventions[:MAX_CONVENTIONS]]
     while True:
         text = _assemble(commands, learned, together, conventions)
-        if len(text) <= max_chars or not (
-            conventions or together or learned or len(commands) > 1
-        ):
+        if len(text) <= max_chars or not (conventions or together or learned or len(commands) > 1):
             return text if len(text) <= max_chars else text[:max_chars]
         if conventions:
             conventions.pop()

@@ -45,7 +45,8 @@ def extract_lessons(session: Session, root: Path) -> list[Lesson]:
     }
     lessons = [found[topic] for topic in sorted(found)]
     return [
-        lesson for lesson in lessons
+        lesson
+        for lesson in lessons
         if not (lesson.kind == "confirmed" and discouraged.intersection(lesson.commands))
     ]
 

@@ -44,8 +44,11 @@ def cochange_lessons(session: Session, root: Path) -> list[Lesson]:
 
 def _pair_text(a: str, b: str) -> str:
     long = f"`{a}` and `{b}` were edited together for one task: when one changes, check the other."
-    return long if len(long) <= TEXT_CHARS else one_line(f"`{a}` and `{b}` change together.",
-                                                        TEXT_CHARS)
+    return (
+        long
+        if len(long) <= TEXT_CHARS
+        else one_line(f"`{a}` and `{b}` change together.", TEXT_CHARS)
+    )
 
 
 def tasks(session: Session, root: Path) -> list[tuple[str, list[str]]]:
@@ -66,9 +69,7 @@ def tasks(session: Session, root: Path) -> list[tuple[str, list[str]]]:
             if event.is_meta:
                 continue
             current = groups[-1][1] if groups else {}
-            if not groups or not (
-                is_follow_up(event.text) or _names_any(event.text, current)
-            ):
+            if not groups or not (is_follow_up(event.text) or _names_any(event.text, current)):
                 groups.append((event.text, {}))
             continue
         if not isinstance(event, ToolCall):
@@ -95,8 +96,10 @@ def tasks(session: Session, root: Path) -> list[tuple[str, list[str]]]:
         (
             task,
             [
-                p for p, at in edits.items()
-                if _reverted_at(p, reverted) < at[-1] and not all(a in no_effect for a in at)
+                p
+                for p, at in edits.items()
+                if _reverted_at(p, reverted) < at[-1]
+                and not all(a in no_effect for a in at)
                 and not any(p == f or p.startswith(f.rstrip("/") + "/") for f in forbidden)
             ],
         )
@@ -171,7 +174,7 @@ def _reverted_paths(command: str) -> list[str]:
         else:
             continue
         if "--" in args:
-            args = args[args.index("--") + 1:]
+            args = args[args.index("--") + 1 :]
         # Without `--`, `git checkout x` may name a branch: harmless, only edited files count.
         paths += [a for a in args if not a.startswith("-")]
     return paths

@@ -32,7 +32,7 @@ _VERB = {
 
 
 def command_lessons(session: Session, root: Path) -> list[Lesson]:
-    """"Use Y, not X": X failed for a reason of its own, and Y, with the same purpose, worked."""
+    """ "Use Y, not X": X failed for a reason of its own, and Y, with the same purpose, worked."""
     all_runs = runs(session, root)
     edits = _edit_positions(session, root)
     # The first later run of each purpose that passed, for every run (one backward pass).
@@ -50,7 +50,7 @@ def command_lessons(session: Session, root: Path) -> list[Lesson]:
         worked = next_pass[index].get(failed.purpose)
         if worked is None or not _command_was_the_problem(failed, worked, edits):
             continue
-        if any(r.ok and r.normal == failed.normal for r in all_runs[index + 1:]):
+        if any(r.ok and r.normal == failed.normal for r in all_runs[index + 1 :]):
             # it passed later as it was: the setup was fixed (a tool installed), not the command
             continue
         known = pairs.get(failed.purpose)
@@ -106,7 +106,10 @@ def confirmed_lessons(session: Session, root: Path) -> list[Lesson]:
     file_runs = {}  # the last passing run of the project's own test files, per purpose
     for run in all_runs:
         if (
-            run.ok and run.purpose == "test" and run.normal and len(run.normal) <= 120
+            run.ok
+            and run.purpose == "test"
+            and run.normal
+            and len(run.normal) <= 120
             and not shell.selects_tests(run.command)
             and not any(name in written for name in _file_args(run.normal))
         ):
@@ -166,7 +169,7 @@ def _tool_replacements(all_runs: list[Run]) -> dict[str, tuple[Run, Run, str]]:
         tool = next((g for g in match.groups() if g), "") if match else ""
         if len(tool) < 3 or tool in failed.normal.split()[:1]:
             continue  # the command itself is missing: the usual command lesson's business
-        for worked in all_runs[index + 1:]:
+        for worked in all_runs[index + 1 :]:
             if not worked.ok or worked.purpose in (failed.purpose, "install"):
                 continue
             words = shell.tokens(worked.normal)
@@ -248,8 +251,9 @@ def _success_line(output: str) -> str:
         if re.search(r"\b[1-9]\d* (?:passed|passing|tests? passed)|# pass [1-9]", line, re.I):
             return line
     for line in reversed(lines):
-        if re.search(r"\bpass|\bok\b|success|no issues|all checks|\b0 errors|done|built",
-                     line, re.IGNORECASE):
+        if re.search(
+            r"\bpass|\bok\b|success|no issues|all checks|\b0 errors|done|built", line, re.IGNORECASE
+        ):
             return line
     return lines[-1] if lines else ""
 

@@ -68,8 +68,9 @@ STRONG_WRONG = re.compile(
     r"|externally-managed-environment",
     re.IGNORECASE,
 )
-_NOTHING_DONE = re.compile(r"^make(?:\[\d+\])?: (?:Nothing to be done for|'[^']+' is up to date)",
-                           re.MULTILINE)
+_NOTHING_DONE = re.compile(
+    r"^make(?:\[\d+\])?: (?:Nothing to be done for|'[^']+' is up to date)", re.MULTILINE
+)
 # Command lines whose exit status is not the real command's, and failures seen in their output.
 _MASKED_STATUS = re.compile(
     r"\|\s*(?:tail|head|tee|grep|less|more|cat|sort|wc)\b|\|\|\s*(?:true|:)|--exit-zero"
@@ -161,8 +162,10 @@ def runs(session: Session, root: Path) -> list[Run]:
         ok = result is not None and result.ok
         if ok and purpose == "test" and _ZERO_TESTS.search(output):
             ok = False  # "Ran 0 tests … OK" proves nothing
-        if ok and purpose in ("test", "lint", "format", "typecheck") and _NOTHING_DONE.search(
-            output
+        if (
+            ok
+            and purpose in ("test", "lint", "format", "typecheck")
+            and _NOTHING_DONE.search(output)
         ):
             ok = False  # "make: Nothing to be done for 'tests'": the check never ran
         if ok and _MASKED_STATUS.search(event.command) and _MASKED_FAILURE.search(output):
@@ -172,9 +175,7 @@ def runs(session: Session, root: Path) -> list[Run]:
         where = place(workdir) if isinstance(workdir, str) and workdir else None
         if where and normal and not normal.startswith("cd "):
             normal = f"cd {where} && {normal}"  # run in a subdirectory (Codex `workdir`, cwd)
-        found.append(
-            Run(position, event.command, normal, purpose, ok, result is not None, output)
-        )
+        found.append(Run(position, event.command, normal, purpose, ok, result is not None, output))
     return found
 
 
@@ -183,7 +184,8 @@ def telling_line(output: str) -> str:
     lines = [ln.rstrip() for ln in output.splitlines()]
     # `> pkg@1.0 test` / `$ cmd`: the runner echoing the script, not what happened.
     lines = [
-        ln for ln in lines
+        ln
+        for ln in lines
         if ln.strip() and not _HEADER.match(ln.strip()) and not ln.startswith(("> ", "$ "))
     ]
     body = "\n".join(lines)

@@ -232,12 +232,32 @@ def _rules(text: str, strict: bool) -> list[tuple[str, str]]:
 
 # Shorthand, typos and non-native forms, made standard before the message is read.
 _SHORTHAND = {
-    "pls": "please", "plz": "please", "pleas": "please", "plese": "please", "pleae": "please",
-    "dont": "don't", "doesnt": "doesn't", "didnt": "didn't", "cant": "can't", "wont": "won't",
-    "isnt": "isn't", "arent": "aren't", "shouldnt": "shouldn't", "u": "you", "ur": "your",
-    "alway": "always", "allways": "always", "alwasy": "always", "alwyas": "always",
-    "alwys": "always", "nevr": "never", "nver": "never", "thx": "thanks", "thanx": "thanks",
-    "teh": "the", "hte": "the",
+    "pls": "please",
+    "plz": "please",
+    "pleas": "please",
+    "plese": "please",
+    "pleae": "please",
+    "dont": "don't",
+    "doesnt": "doesn't",
+    "didnt": "didn't",
+    "cant": "can't",
+    "wont": "won't",
+    "isnt": "isn't",
+    "arent": "aren't",
+    "shouldnt": "shouldn't",
+    "u": "you",
+    "ur": "your",
+    "alway": "always",
+    "allways": "always",
+    "alwasy": "always",
+    "alwyas": "always",
+    "alwys": "always",
+    "nevr": "never",
+    "nver": "never",
+    "thx": "thanks",
+    "thanx": "thanks",
+    "teh": "the",
+    "hte": "the",
 }
 _SHORTHAND_WORD = re.compile(r"(?<![\w`'/.-])(" + "|".join(_SHORTHAND) + r")(?![\w`'/-])", re.I)
 # "pls not use X", "we not use rspec": a "not" that means "don't".
@@ -325,8 +345,10 @@ def _rule_sentences(text: str, strict: bool) -> list[str]:
                     if len(_key_words(before)) >= 2 and not _THANKS.match(before):
                         groups[-1].insert(0, before)
             previous_kept = True
-        elif previous_kept and usable[at - 1] == _previous(usable, sentence) and (
-            _CONTINUATION.match(_LEADING_FILLER.sub("", sentence))
+        elif (
+            previous_kept
+            and usable[at - 1] == _previous(usable, sentence)
+            and (_CONTINUATION.match(_LEADING_FILLER.sub("", sentence)))
         ):
             groups[-1].append(sentence)  # "Stop editing gen/. Change the spec and regenerate."
         else:
@@ -345,7 +367,9 @@ def _rule_sentences(text: str, strict: bool) -> list[str]:
         # bare fix ("No, use it.").
         needed = 2
         if any(
-            _durable(s) or _BACKTICK.search(s) or _CORRECTION_ANY.search(s)
+            _durable(s)
+            or _BACKTICK.search(s)
+            or _CORRECTION_ANY.search(s)
             or _USE_INSTEAD.match(_LEADING_FILLER.sub("", s))
             for s in group
         ):
@@ -413,7 +437,7 @@ def _as_request(sentence: str) -> str:
     polite = _POLITE.match(sentence)
     if polite is None or not sentence.endswith("?"):
         return sentence
-    rest = sentence[polite.end():].rstrip("?").strip()
+    rest = sentence[polite.end() :].rstrip("?").strip()
     lasting = _durable(rest) and not re.search(r"\b(?:as well|too|also)\b", rest, re.I)
     if not (_STRONG_DURABLE.search(rest) or _CORRECTION_ANY.search(rest) or lasting):
         return sentence
@@ -541,7 +565,7 @@ def _cited_commands(rule: str, ran: set[str]) -> tuple[str, ...]:
         places = [at for at, c in mentions if _same_command(c, normal)]
         if not places and len(normal) >= 6:
             places = [m.start() for m in re.finditer(re.escape(normal.lower()), lowered)]
-        if places and not all(_NEGATED.search(rule[max(0, at - 30):at]) for at in places):
+        if places and not all(_NEGATED.search(rule[max(0, at - 30) : at]) for at in places):
             cited.append(normal)
     return tuple(sorted(set(cited)))
 
@@ -561,17 +585,20 @@ def discouraged_commands(session: Session, root: Path) -> set[str]:
             # "Use `make fmt`." after the agent ran `go fmt ./...`: the other way is superseded.
             wanted = {r.purpose for r in all_runs if r.normal in lesson.commands}
             found |= {
-                r.normal for r in all_runs
+                r.normal
+                for r in all_runs
                 if r.purpose in wanted and r.normal not in lesson.commands
             }
         for clause in re.split(r"[.;:,]|\s[—–]\s", rule):
             negated = _NEGATION.search(clause)
             if negated is None or _CONDITIONAL.search(clause):
                 continue
-            warned = clause[negated.end():].lower().replace("`", "")
+            warned = clause[negated.end() :].lower().replace("`", "")
             for normal in ran:
-                if any(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", warned)
-                       for name in _identities(normal)):
+                if any(
+                    re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", warned)
+                    for name in _identities(normal)
+                ):
                     found.add(normal)
     return found
 

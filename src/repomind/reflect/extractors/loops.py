@@ -22,7 +22,8 @@ def loop_lessons(session: Session, root: Path) -> list[Lesson]:
     # A command that kept failing while a file was being fixed belongs to that file's loop.
     explained = {c for lesson in edit_loops for c in lesson.commands}
     command_loops = [
-        lesson for lesson in _command_loops(session, all_runs, edits)
+        lesson
+        for lesson in _command_loops(session, all_runs, edits)
         if not explained.intersection(lesson.commands)
     ]
     return edit_loops + command_loops

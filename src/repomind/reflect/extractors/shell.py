@@ -31,8 +31,22 @@ _RUNNERS = {
 _SINGLE_RUNNERS = frozenset({"npx", "bunx", "pipx"})
 # Tools a runner may start directly (the rest of a `hatch run X` is a project script).
 KNOWN_TOOLS_EARLY = frozenset(
-    {"pytest", "python", "python3", "mypy", "ruff", "black", "flake8", "pylint", "isort", "tox",
-     "nox", "pyright", "coverage", "sphinx-build"}
+    {
+        "pytest",
+        "python",
+        "python3",
+        "mypy",
+        "ruff",
+        "black",
+        "flake8",
+        "pylint",
+        "isort",
+        "tox",
+        "nox",
+        "pyright",
+        "coverage",
+        "sphinx-build",
+    }
 )
 _ENV_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 # Redirections and pagers that do not change what a command does.
@@ -51,41 +65,112 @@ _PYTHON = re.compile(r"^(?:python|python3|python3\.\d+|py)$")
 
 _TOOL_PURPOSE: dict[str, Purpose] = {
     # test
-    "pytest": "test", "py.test": "test", "tox": "test", "nox": "test", "jest": "test",
-    "vitest": "test", "mocha": "test", "ava": "test", "rspec": "test", "phpunit": "test",
-    "ctest": "test", "karma": "test", "playwright": "test", "cypress": "test", "nosetests": "test",
-    "trial": "test", "bats": "test",
+    "pytest": "test",
+    "py.test": "test",
+    "tox": "test",
+    "nox": "test",
+    "jest": "test",
+    "vitest": "test",
+    "mocha": "test",
+    "ava": "test",
+    "rspec": "test",
+    "phpunit": "test",
+    "ctest": "test",
+    "karma": "test",
+    "playwright": "test",
+    "cypress": "test",
+    "nosetests": "test",
+    "trial": "test",
+    "bats": "test",
     # lint
-    "ruff": "lint", "flake8": "lint", "pylint": "lint", "eslint": "lint", "golangci-lint": "lint",
-    "rubocop": "lint", "shellcheck": "lint", "stylelint": "lint", "hadolint": "lint",
-    "markdownlint": "lint", "pre-commit": "lint", "biome": "lint", "oxlint": "lint",
-    "staticcheck": "lint", "bandit": "lint", "yamllint": "lint",
+    "ruff": "lint",
+    "flake8": "lint",
+    "pylint": "lint",
+    "eslint": "lint",
+    "golangci-lint": "lint",
+    "rubocop": "lint",
+    "shellcheck": "lint",
+    "stylelint": "lint",
+    "hadolint": "lint",
+    "markdownlint": "lint",
+    "pre-commit": "lint",
+    "biome": "lint",
+    "oxlint": "lint",
+    "staticcheck": "lint",
+    "bandit": "lint",
+    "yamllint": "lint",
     # format
-    "black": "format", "isort": "format", "prettier": "format", "gofmt": "format",
-    "goimports": "format", "rustfmt": "format", "clang-format": "format", "autopep8": "format",
+    "black": "format",
+    "isort": "format",
+    "prettier": "format",
+    "gofmt": "format",
+    "goimports": "format",
+    "rustfmt": "format",
+    "clang-format": "format",
+    "autopep8": "format",
     "yapf": "format",
     # typecheck
-    "mypy": "typecheck", "pyright": "typecheck", "tsc": "typecheck", "pytype": "typecheck",
+    "mypy": "typecheck",
+    "pyright": "typecheck",
+    "tsc": "typecheck",
+    "pytype": "typecheck",
     "vue-tsc": "typecheck",
 }
 _PYTHON_MODULE_PURPOSE: dict[str, Purpose] = {
-    "pytest": "test", "unittest": "test", "nose": "test", "tox": "test", "nox": "test",
-    "ruff": "lint", "flake8": "lint", "pylint": "lint", "black": "format", "isort": "format",
-    "mypy": "typecheck", "pyright": "typecheck", "build": "build", "pip": "install",
+    "pytest": "test",
+    "unittest": "test",
+    "nose": "test",
+    "tox": "test",
+    "nox": "test",
+    "ruff": "lint",
+    "flake8": "lint",
+    "pylint": "lint",
+    "black": "format",
+    "isort": "format",
+    "mypy": "typecheck",
+    "pyright": "typecheck",
+    "build": "build",
+    "pip": "install",
 }
 # Subcommands of multi-tool CLIs.
 _SUBCOMMAND_PURPOSE: dict[str, dict[str, Purpose]] = {
-    "go": {"test": "test", "vet": "lint", "fmt": "format", "build": "build", "run": "run",
-           "generate": "build", "install": "build", "get": "install", "mod": "install"},
-    "cargo": {"test": "test", "nextest": "test", "clippy": "lint", "fmt": "format",
-              "build": "build", "check": "typecheck", "run": "run", "fetch": "install"},
-    "dotnet": {"test": "test", "build": "build", "format": "format", "run": "run",
-               "restore": "install"},
-    "mvn": {"test": "test", "verify": "test", "package": "build", "compile": "build",
-            "install": "build"},
+    "go": {
+        "test": "test",
+        "vet": "lint",
+        "fmt": "format",
+        "build": "build",
+        "run": "run",
+        "generate": "build",
+        "install": "build",
+        "get": "install",
+        "mod": "install",
+    },
+    "cargo": {
+        "test": "test",
+        "nextest": "test",
+        "clippy": "lint",
+        "fmt": "format",
+        "build": "build",
+        "check": "typecheck",
+        "run": "run",
+        "fetch": "install",
+    },
+    "dotnet": {
+        "test": "test",
+        "build": "build",
+        "format": "format",
+        "run": "run",
+        "restore": "install",
+    },
+    "mvn": {
+        "test": "test",
+        "verify": "test",
+        "package": "build",
+        "compile": "build",
+        "install": "build",
+    },
     "gradle": {"test": "test", "check": "test", "build": "build", "assemble": "build"},
-    "deno": {"test": "test", "lint": "lint", "fmt": "format", "check": "typecheck",
-             "run": "run"},
+    "deno": {"test": "test", "lint": "lint", "fmt": "format", "check": "typecheck", "run": "run"},
     "swift": {"test": "test", "build": "build"},
     "mix": {"test": "test", "format": "format", "compile": "build", "deps.get": "install"},
     "rake": {"test": "test", "spec": "test"},
@@ -112,9 +197,25 @@ _SUBCOMMAND_PURPOSE: dict[str, dict[str, Purpose]] = {
 _PACKAGE_MANAGERS = frozenset({"npm", "yarn", "pnpm", "bun"})
 _MAKE_LIKE = frozenset({"make", "just", "task", "invoke", "inv", "gmake", "mage"})
 KNOWN_TOOLS = frozenset(
-    {*_TOOL_PURPOSE, *_SUBCOMMAND_PURPOSE, *_PACKAGE_MANAGERS, *_MAKE_LIKE, *_SINGLE_RUNNERS,
-     "node", "nodejs", "python", "python3", "py", "pip", "pip3", "uv", "bun", "deno", "gradlew",
-     "mvnw"}
+    {
+        *_TOOL_PURPOSE,
+        *_SUBCOMMAND_PURPOSE,
+        *_PACKAGE_MANAGERS,
+        *_MAKE_LIKE,
+        *_SINGLE_RUNNERS,
+        "node",
+        "nodejs",
+        "python",
+        "python3",
+        "py",
+        "pip",
+        "pip3",
+        "uv",
+        "bun",
+        "deno",
+        "gradlew",
+        "mvnw",
+    }
 )
 
 
@@ -153,8 +254,11 @@ def core(segment: str) -> Core:
         env.append(words.pop(0))
     while words and words[0] in _WRAPPERS:
         words.pop(0)
-        while words and (words[0].startswith("-") or words[0].replace(".", "").isdigit()
-                         or _ENV_ASSIGNMENT.match(words[0])):
+        while words and (
+            words[0].startswith("-")
+            or words[0].replace(".", "").isdigit()
+            or _ENV_ASSIGNMENT.match(words[0])
+        ):
             if _ENV_ASSIGNMENT.match(words[0]):
                 env.append(words[0])
             words.pop(0)
@@ -301,8 +405,19 @@ def _name_purpose(name: str) -> Purpose | None:
 
 
 def _word_purpose(head: str) -> Purpose | None:
-    if head in ("test", "tests", "check", "spec", "specs", "ci", "unit", "e2e", "coverage",
-                "cov", "integration"):
+    if head in (
+        "test",
+        "tests",
+        "check",
+        "spec",
+        "specs",
+        "ci",
+        "unit",
+        "e2e",
+        "coverage",
+        "cov",
+        "integration",
+    ):
         return "test"
     if head in ("lint", "eslint", "ruff", "flake8", "vet", "clippy", "stylelint"):
         return "lint"
@@ -384,11 +499,41 @@ def _tool_args(argv: tuple[str, ...]) -> tuple[str, ...]:
 
 # Flags that run part of a suite, or change files instead of checking them.
 _SELECTING = frozenset(
-    {"-k", "-m", "-run", "--run", "--grep", "-t", "--testNamePattern", "-g", "--ignore",
-     "--deselect", "--lf", "--last-failed", "--only-changed", "--changed", "-u",
-     "--updateSnapshot", "--update-snapshots", "--snapshot-update", "--fix", "--write",
-     "--fix-only", "--unsafe-fixes", "--testPathPattern", "--filter", "--collect-only",
-     "--co", "--help", "-h", "--version", "-V", "--list", "--listTests", "--dry-run"}
+    {
+        "-k",
+        "-m",
+        "-run",
+        "--run",
+        "--grep",
+        "-t",
+        "--testNamePattern",
+        "-g",
+        "--ignore",
+        "--deselect",
+        "--lf",
+        "--last-failed",
+        "--only-changed",
+        "--changed",
+        "-u",
+        "--updateSnapshot",
+        "--update-snapshots",
+        "--snapshot-update",
+        "--fix",
+        "--write",
+        "--fix-only",
+        "--unsafe-fixes",
+        "--testPathPattern",
+        "--filter",
+        "--collect-only",
+        "--co",
+        "--help",
+        "-h",
+        "--version",
+        "-V",
+        "--list",
+        "--listTests",
+        "--dry-run",
+    }
 )
 _SOURCE_FILE = re.compile(
     r"\.(?:py|pyi|js|jsx|mjs|cjs|ts|tsx|go|rs|rb|java|kt|php|cs|c|cc|cpp|h|hpp|swift|vue|svelte"
