@@ -315,3 +315,30 @@ def test_bad_commits_is_a_usage_error(repo: GitRepo, value: str) -> None:
     assert result.code == 2
     assert result.out == ""
     assert result.err.strip() == f"repomind: error: --commits must be at least 1, got {value}"
+
+
+def _drop_object(repo: GitRepo, spec: str) -> None:
+    sha = repo.git("rev-parse", spec).strip()
+    obj = repo.root / ".git" / "objects" / sha[:2] / sha[2:]
+    obj.chmod(0o644)
+    obj.unlink()
+
+
+def test_missing_file_contents_do_not_stop_eval(repo: GitRepo) -> None:
+    """A partial clone (offline) or a damaged store lacks some old contents: eval still runs."""
+    body = "\n".join(f"line {i}" for i in range(40)) + "\n"
+    _base(repo, {"old.py": body, "data/big.txt": "large v1\n"})
+    repo.git("mv", "old.py", "new.py")
+    repo.commit("rename and edit", {"new.py": body + "x\n"})
+    cutoff = _pair_commits(repo, 3)
+    repo.commit("big data and orders", {"data/big.txt": "large v2\n", "app/orders.py": "X = 1\n"})
+    _pair_commits(repo, 1, start=3)
+    _drop_object(repo, "HEAD~2:data/big.txt")  # in the cutoff's tree: its checkout needs it
+    _drop_object(repo, "HEAD~6:old.py")  # only rename detection in the history reads it
+    data = _eval_json(repo, "--commits", "2")
+    assert data["cutoff"] == cutoff
+    assert data["t1"]["queries"] == 2  # data/big.txt is missing at the cutoff: not asked about
+    # the history before the cutoff was read: the pair that always moves together is found
+    assert data["t1"]["repomind"]["recall@10"] > 0.5
+    assert data["t1"]["cochange"]["recall@10"] > 0.5
+    assert _worktrees(repo) == [str(repo.root.resolve())]

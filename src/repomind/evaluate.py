@@ -33,7 +33,7 @@ from typing import Any
 
 from repomind import gitrepo
 from repomind.config import load_config
-from repomind.errors import UsageError
+from repomind.errors import OperationError, UsageError
 from repomind.layout import Layout, find_root
 from repomind.progress import Progress, Silent
 from repomind.scan import PathFilter
@@ -232,8 +232,18 @@ def select_commits(root: Path, count: int, path_filter: PathFilter) -> list[Eval
     Only the commits themselves are read (path rules, not content rules: the content is judged
     by the cutoff index later), so the choice is deterministic and never sees past HEAD.
     """
+    try:
+        return _select_commits(root, count, path_filter, renames=True)
+    except OperationError:
+        # Rename detection reads file contents, which a partial clone may not have.
+        return _select_commits(root, count, path_filter, renames=False)
+
+
+def _select_commits(
+    root: Path, count: int, path_filter: PathFilter, renames: bool
+) -> list[EvalCommit]:
     chosen: list[EvalCommit] = []
-    for record in gitrepo.iter_commit_messages(root):
+    for record in gitrepo.iter_commit_messages(root, renames):
         if len(record.parents) != 1:
             continue  # the root commit: there is nothing before it to learn from
         names = {c.old_path if c.status == "R" and c.old_path else c.path for c in record.changes}

@@ -172,7 +172,7 @@ def iter_commits(
         yield _parse_record(part)
 
 
-def iter_commit_messages(root: Path) -> Iterator[CommitMessage]:
+def iter_commit_messages(root: Path, renames: bool = True) -> Iterator[CommitMessage]:
     """Non-merge commits of HEAD's ancestry with full messages and parents, newest first.
 
     Date order, which never shows a commit before all of its children: a prefix of this list
@@ -189,7 +189,7 @@ def iter_commit_messages(root: Path) -> Iterator[CommitMessage]:
         "-z",
         "--date-order",
         "--no-merges",
-        "-M",
+        "-M" if renames else "--no-renames",
         "--name-status",
         "--no-show-signature",
         "--format=%x1e%H%x1f%P%x1f%B",
@@ -331,5 +331,30 @@ def _git_ok(root: Path, *args: str) -> bool:
 def _add_worktree(root: Path, tree: Path, commit: str) -> None:
     try:
         git(root, "worktree", "add", "--detach", str(tree), commit, extra_env=_QUIET_CHECKOUT_ENV)
+        return
     except OperationError as exc:
-        raise OperationError(f"cannot check out {commit[:12]} in a temp dir: {exc}") from None
+        first = exc
+    # Some file contents are missing (a partial clone offline, a damaged object store): check
+    # out every file that can be read and leave the rest missing, as if deleted.
+    _git_ok(root, "worktree", "remove", "--force", str(tree))
+    shutil.rmtree(tree, ignore_errors=True)
+    _git_ok(root, "worktree", "prune")
+    try:
+        git(
+            root,
+            "worktree",
+            "add",
+            "--no-checkout",
+            "--detach",
+            str(tree),
+            commit,
+            extra_env=_QUIET_CHECKOUT_ENV,
+        )
+        git(tree, "read-tree", commit)
+    except OperationError:
+        raise OperationError(f"cannot check out {commit[:12]} in a temp dir: {first}") from None
+    subprocess.run(
+        ["git", "-C", str(tree), "checkout-index", "--all", "--force"],
+        capture_output=True,
+        env=_env() | _QUIET_CHECKOUT_ENV,
+    )
