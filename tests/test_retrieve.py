@@ -222,3 +222,35 @@ def test_related_content_counts_how_often_the_file_words_recur(repo: GitRepo) ->
         assert "says the same words" in ranked[0].reasons
     finally:
         store.close()
+
+
+def test_related_knows_what_agent_sessions_edited_together(repo: GitRepo) -> None:
+    from repomind.memory.lessons import Entry, LessonFile, write_lessons
+
+    _shop(repo)
+    before = json.loads(repo.repomind("related", "shop/pricing.py", "--json").out)
+    assert "docs/guide.md" not in [r["path"] for r in before[:2]]
+
+    def coedit(files: tuple[str, ...], seen: int, stale: str = "") -> Entry:
+        topic = "cochange:" + "+".join(files)
+        text = f"`{files[0]}` and `{files[1]}` were edited together for one task."
+        return Entry(
+            topic, "cochange", topic, text, "Files edited together", files, seen=seen, stale=stale
+        )
+
+    lessons = LessonFile(
+        [
+            coedit(("docs/guide.md", "shop/pricing.py"), 2),
+            coedit(("shop/pricing.py", "shop/ui/view.py"), 3, stale="a file is gone"),
+            coedit(("shop/gone.py", "shop/pricing.py"), 2),  # not in the index: never offered
+        ]
+    )
+    write_lessons(repo.root / ".repomind" / "memory" / "lessons.md", lessons)
+    after = json.loads(repo.repomind("related", "shop/pricing.py", "--json").out)
+    assert after[0]["path"] in ("docs/guide.md", "tests/test_pricing.py")
+    guide = next(r for r in after if r["path"] == "docs/guide.md")
+    assert "edited together in 2 agent sessions" in guide["reasons"]
+    assert guide["score"] > next(r["score"] for r in before if r["path"] == "docs/guide.md")
+    view = next((r for r in after if r["path"] == "shop/ui/view.py"), None)
+    assert view is None or not any("agent session" in x for x in view["reasons"])
+    assert "shop/gone.py" not in [r["path"] for r in after]

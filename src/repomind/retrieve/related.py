@@ -1,7 +1,8 @@
 """`repomind related FILE`: files likely to change with FILE, each with the reasons why.
 
 Every candidate gets a few features (co-change, its recency, import/reference edges both ways,
-lexical similarity, test↔code naming, directory, churn); the score is their weighted sum. The
+lexical similarity, test↔code naming, directory, churn, co-edits in agent sessions that
+`repomind reflect` learned); the score is their weighted sum. The
 best candidates so far are then compared with the file word by word (BM25 over their texts, read
 from the work tree), which adds one more feature. The weights were chosen on several public
 repositories' own histories with `repomind eval`.
@@ -50,6 +51,9 @@ class RelatedWeights:
     same_dir: float = 0.09
     path_near: float = 0.0
     content: float = 0.5  # BM25 of this file's frequent words in the candidate's text
+    sessions: float = 2.0  # edited together for one task in agent sessions (lessons.md);
+    # not fitted (replayed history has no sessions): one session weighs like a partner in half
+    # of the file's commits, two or more like one in all of them
     churn: float = 0.25  # busy files are more often part of a change
     recent_change: float = 0.25  # ...and so are recently changed ones
 
@@ -102,8 +106,31 @@ def _candidates(
     store: Store, path: str, indexed: set[str], weights: RelatedWeights = DEFAULT_WEIGHTS
 ) -> dict[str, _Candidate]:
     candidates = _signals(store, path, indexed)
+    root = _work_tree(store)
+    if root is not None:
+        _add_sessions(root, path, candidates, indexed)
     _add_content(store, path, candidates, weights, len(indexed))
     return candidates
+
+
+def _add_sessions(
+    root: Path, path: str, candidates: dict[str, _Candidate], indexed: set[str]
+) -> None:
+    """Files agents edited together with this one for one task (`repomind reflect`'s co-edit
+    lessons), however few commits recorded it."""
+    if not (root / ".repomind" / "memory" / "lessons.md").is_file():
+        return
+    from repomind.reflect.verify import current_lessons
+
+    for entry in current_lessons(root):
+        if entry.kind != "cochange" or entry.stale or path not in entry.files:
+            continue
+        for other in entry.files:
+            if other != path and other in indexed:
+                candidate = candidates[other]
+                candidate.features["sessions"] = min(entry.seen / 2, 1.0)
+                sessions = "session" if entry.seen == 1 else "sessions"
+                candidate.reasons.append(f"edited together in {entry.seen} agent {sessions}")
 
 
 def _signals(store: Store, path: str, indexed: set[str]) -> dict[str, _Candidate]:
