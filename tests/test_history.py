@@ -131,3 +131,23 @@ def test_detached_head_and_shallow_clone(repo: GitRepo, tmp_path: Path) -> None:
     shallow = _history(shallow_repo, tmp_path / "sh")
     assert shallow.commit_count() == 2
     assert _pairs(shallow)[("a.py", "b.py")] == 2
+
+
+def test_a_path_reused_by_another_file_keeps_all_its_counts(repo: GitRepo, tmp_path: Path) -> None:
+    """A file deleted, then another renamed into its path: walking back, two files end with one
+    name. Their counts are summed like their pairs are, so no pair outnumbers a file's commits."""
+    repo.commit("one", {"a.py": "first a\n" * 20, "z.py": "zed\n" * 20, "b.py": "1"})
+    repo.git("rm", "-q", "a.py")
+    repo.commit("drop a", {"b.py": "2"})
+    repo.git("mv", "z.py", "a.py")
+    repo.commit("z becomes a", {"b.py": "3"})
+    repo.commit("four", {"a.py": "zed\n" * 20 + "more\n", "b.py": "4"})
+    store = _history(repo, tmp_path)
+    history = store.file_history()
+    assert history["a.py"][:2] == (5, 5)  # z.py's "one", "z becomes a", "four" + old a's two
+    assert _pairs(store)[("a.py", "b.py")] == 4
+    for row in store.cochange_pairs(1):
+        assert row.n <= min(history[row.a][1], history[row.b][1]), row
+    full = store.file_subjects(["a.py"])["a.py"].split("\n")
+    assert full[:2] == ["four", "z becomes a"]
+    assert sorted(full) == sorted(["four", "z becomes a", "one", "drop a", "one"])

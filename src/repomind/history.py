@@ -106,17 +106,7 @@ class _Accumulator:
                 for i, (sha, ts, author, subject, n) in enumerate(reversed(self.commits))
             ]
         )
-        store.add_file_history(
-            (
-                name[i],
-                n,
-                self.cc_churn[i],
-                self.first_ts[i],
-                self.last_ts[i],
-                "\n".join(s.replace("\n", " ") for s in self.subjects.get(i, ())),
-            )
-            for i, n in self.churn.items()
-        )
+        store.add_file_history(self._file_rows())
         store.add_authors((name[i], author, n) for (i, author), n in self.authors.items())
         merged: dict[tuple[str, str], list[int]] = {}
         for (i, j), n in self.pairs.items():
@@ -128,6 +118,29 @@ class _Accumulator:
             slot[0] += n
             slot[1] = max(slot[1], self.pair_ts[(i, j)])
         store.add_cochange((a, b, n, ts) for (a, b), (n, ts) in merged.items())
+
+    def _file_rows(self) -> list[tuple[str, int, int, int, int, str]]:
+        """One row per final name. Two identities can end with one name (a file deleted, or
+        renamed away, and another later created at its path): their counts are summed, as
+        their co-change pairs are, and their subjects kept newest first."""
+        by_name: dict[str, list[int]] = {}
+        for i in self.churn:
+            by_name.setdefault(self.name[i], []).append(i)
+        rows = []
+        for path, idents in by_name.items():
+            idents.sort(key=lambda i: -self.last_ts[i])
+            subjects = [s.replace("\n", " ") for i in idents for s in self.subjects.get(i, ())]
+            rows.append(
+                (
+                    path,
+                    sum(self.churn[i] for i in idents),
+                    sum(self.cc_churn[i] for i in idents),
+                    min(self.first_ts[i] for i in idents),
+                    max(self.last_ts[i] for i in idents),
+                    "\n".join(subjects[:SUBJECTS_KEPT]),
+                )
+            )
+        return rows
 
 
 def update_history(
