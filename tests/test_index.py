@@ -437,3 +437,21 @@ def test_history_survives_missing_contents_without_rename_detection(repo: GitRep
     related = json.loads(repo.repomind("related", "new.py", "--json").out)
     assert related and related[0]["path"] == "b.py"
     assert "changed together in 2 of its 2 commits" in related[0]["reasons"]
+
+
+def test_file_names_that_are_not_utf8_are_left_out_of_files_and_history(repo: GitRepo) -> None:
+    bad = os.fsencode(repo.root) + b"/bad-\xc3(.py"  # like bat's tests/examples/test-invalid-utf8
+    with open(bad, "wb") as handle:
+        handle.write(b"X = 1\n")
+    repo.commit("add a file with a latin-1 name", {"good.py": "Y = 1\n"})
+    with open(bad, "wb") as handle:
+        handle.write(b"X = 2\n")
+    repo.commit("change both", {"good.py": "Y = 2\n", "other.py": "Z = 2\n"})
+    result = repo.repomind("index")
+    assert result.code == 0, result.err
+    status = json.loads(repo.repomind("status", "--json").out)
+    assert status["counts"]["files"] == 2 and status["counts"]["commits"] == 2
+    related = json.loads(repo.repomind("related", "good.py", "--json").out)
+    assert [r["path"] for r in related] == ["other.py"]
+    eval_run = repo.repomind("eval", "--commits", "1", "--json")
+    assert eval_run.code == 0, eval_run.err

@@ -254,6 +254,15 @@ def _parse_record(part: bytes) -> CommitRecord:
     )
 
 
+def _utf8_path(raw: bytes) -> str | None:
+    """A path from git's output; None when the name is not UTF-8 (list_files leaves such
+    files out too: memory could not name them faithfully)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
 def _parse_changes(body: bytes) -> tuple[FileChange, ...]:
     """`--name-status -z` output: status NUL path NUL (renames and copies: old NUL new NUL)."""
     tokens = body.lstrip(b"\n").split(b"\0")
@@ -266,13 +275,14 @@ def _parse_changes(body: bytes) -> tuple[FileChange, ...]:
             continue
         letter = status[0]
         if letter in "RC" and i + 2 < len(tokens):
-            old = tokens[i + 1].decode("utf-8", "surrogateescape")
-            new = tokens[i + 2].decode("utf-8", "surrogateescape")
-            changes.append(FileChange(letter, new, old))
+            old, new = _utf8_path(tokens[i + 1]), _utf8_path(tokens[i + 2])
+            if new is not None:
+                changes.append(FileChange(letter, new, old) if old else FileChange("A", new))
             i += 3
         elif i + 1 < len(tokens):
-            path = tokens[i + 1].decode("utf-8", "surrogateescape")
-            changes.append(FileChange(letter, path))
+            path = _utf8_path(tokens[i + 1])
+            if path is not None:
+                changes.append(FileChange(letter, path))
             i += 2
         else:
             break
