@@ -195,3 +195,14 @@ def test_init_detects_or_takes_the_agents_and_can_install_hooks(repo: GitRepo) -
     assert config["export"]["targets"] == ["cursor", "copilot"]
     bad = GitRepo(repo.root.parent / "bad")
     assert bad.repomind("init", "--agents", "vim").code == 2
+
+
+def test_agents_may_be_named_instead_of_their_files(repo: GitRepo) -> None:
+    _project(repo)
+    result = repo.repomind("init", "--agents", "codex, Claude-Code")
+    assert result.code == 0, result.err
+    assert repo.repomind("export", "-t", "Codex").code == 0
+    assert "<!-- repomind:begin" in (repo.root / "AGENTS.md").read_text()
+    assert repo.repomind("export").code == 0  # the config names canonical targets
+    assert "<!-- repomind:begin" in (repo.root / "CLAUDE.md").read_text()
+    assert not (repo.root / "GEMINI.md").exists()

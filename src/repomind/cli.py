@@ -55,7 +55,8 @@ def init(
         typer.Option(
             "--agents",
             help="Comma-separated rule-file targets (agents,claude,cursor,copilot,gemini,"
-            "windsurf,cline); default: detected from the repository.",
+            "windsurf,cline) or agents' names (codex reads AGENTS.md); default: detected "
+            "from the repository.",
         ),
     ] = None,
     hooks: Annotated[

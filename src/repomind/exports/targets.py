@@ -39,12 +39,28 @@ TARGETS: dict[str, Target] = {
 }
 
 
+# Agents named instead of their rule file: Codex, opencode, Amp and Jules read AGENTS.md.
+ALIASES = {
+    "codex": "agents",
+    "opencode": "agents",
+    "amp": "agents",
+    "jules": "agents",
+    "agents.md": "agents",
+    "claude-code": "claude",
+    "claude.md": "claude",
+    "gemini-cli": "gemini",
+    "gemini.md": "gemini",
+    "github-copilot": "copilot",
+}
+
+
 def chosen_targets(root: Path, configured: list[str], requested: list[str]) -> list[Target]:
     """Targets from the command line, else the config, else those the repo shows signs of.
 
-    AGENTS.md is always among the detected ones: most agents read it.
+    AGENTS.md is always among the detected ones: most agents read it. An agent's own name
+    stands for the file it reads (`codex` → AGENTS.md).
     """
-    names = requested or configured
+    names = [ALIASES.get(n.lower(), n.lower()) for n in requested or configured]
     if names:
         unknown = sorted(set(names) - set(TARGETS))
         if unknown:
