@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 import time
@@ -650,3 +651,31 @@ def test_overload_in_the_middle_of_a_stream_is_retried(tmp_path: Path) -> None:
             other = [{"role": "user", "content": "other"}]
             make_llm(tmp_path, fake).call(purpose="t", system="s", messages=other, stream=True)
     assert len(calls(tmp_path)) == 1
+
+
+def test_the_cache_keeps_the_recently_used_within_its_bounds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from repomind.llm import cache
+
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 4)
+    folder = tmp_path / ".repomind/cache/llm"
+    with FakeMessages(responder=lambda body: "answer") as fake:
+        llm = make_llm(tmp_path, fake)
+        for i in range(4):
+            llm.call(purpose="t", system="s", messages=USER, max_tokens=100 + i)
+            for n, path in enumerate(
+                sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
+            ):
+                os.utime(path, ns=(n * 10**9, n * 10**9))  # distinct ages, oldest first
+        oldest = min(folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
+        first = llm.call(purpose="t", system="s", messages=USER, max_tokens=100)  # a hit...
+        assert first.cached and oldest.exists()
+        assert oldest.stat().st_mtime > 10  # ...makes it the most recently used
+        llm.call(purpose="t", system="s", messages=USER, max_tokens=200)  # fifth entry: trims
+        assert fake.message_hits() == 5
+    kept = list(folder.glob("*.json"))
+    assert len(kept) == 3  # back under 90% of the bound
+    assert oldest in kept  # used recently, so kept
+    again = make_llm(tmp_path, fake).call(purpose="t", system="s", messages=USER, max_tokens=200)
+    assert again.cached
