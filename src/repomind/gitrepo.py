@@ -153,18 +153,7 @@ def iter_commits(
     head = head_commit(root)
     if head is None:
         return
-    args = [
-        "git",
-        "-C",
-        str(root),
-        "log",
-        "-z",
-        "--no-merges",
-        "-M" if renames else "--no-renames",
-        "--name-status",
-        "--no-show-signature",
-        "--format=%x1e%H%x1f%at%x1f%aN%x1f%s",
-    ]
+    args = _log_args(root, renames, "--format=%x1e%H%x1f%at%x1f%aN%x1f%s")
     if max_count:
         args.append(f"--max-count={max_count}")
     args.append(head if since is None else f"{since}..{head}")
@@ -181,20 +170,7 @@ def iter_commit_messages(root: Path, renames: bool = True) -> Iterator[CommitMes
     head = head_commit(root)
     if head is None:
         return
-    args = [
-        "git",
-        "-C",
-        str(root),
-        "log",
-        "-z",
-        "--date-order",
-        "--no-merges",
-        "-M" if renames else "--no-renames",
-        "--name-status",
-        "--no-show-signature",
-        "--format=%x1e%H%x1f%P%x1f%B",
-        head,
-    ]
+    args = _log_args(root, renames, "--date-order", "--format=%x1e%H%x1f%P%x1f%B", head)
     for part in _stream_log(args):
         header, _, body = part.partition(b"\0")
         sha, parents, message = (*header.decode("utf-8", "replace").split("\x1f", 2), "", "")[:3]
@@ -204,6 +180,22 @@ def iter_commit_messages(root: Path, renames: bool = True) -> Iterator[CommitMes
             message=message.strip(),
             changes=_parse_changes(body),
         )
+
+
+def _log_args(root: Path, renames: bool, *extra: str) -> list[str]:
+    """`git log` of non-merge commits with their changed files, NUL-separated."""
+    return [
+        "git",
+        "-C",
+        str(root),
+        "log",
+        "-z",
+        "--no-merges",
+        "-M" if renames else "--no-renames",
+        "--name-status",
+        "--no-show-signature",
+        *extra,
+    ]
 
 
 def _stream_log(args: list[str]) -> Iterator[bytes]:
