@@ -1563,3 +1563,49 @@ def test_tox_default_envs_rank_above_opt_in_envs(tmp_path: Path) -> None:
     )
     tests = [c.command for c in facts.commands if c.kind == "test"]
     assert tests.index("tox -e py3.12") < tests.index("tox -e random")
+
+
+def test_a_small_part_in_another_language_has_its_commands_and_conventions_scoped(
+    tmp_path: Path,
+) -> None:
+    """git's dozen Rust files next to its C: `cargo fmt` must not read as the repo's formatter."""
+    tree: Tree = {f"src/m{i}.c": "int x;\n" for i in range(40)}
+    tree |= {f"t/t{i}.sh": "true\n" for i in range(20)}
+    tree |= {"rust/lib.rs": "fn f() {}\n", "rust/varint.rs": "fn g() {}\n"}
+    tree["Cargo.toml"] = '[package]\nname = "x"\nedition = "2018"\nrust-version = "1.49.0"\n'
+    tree["Makefile"] = "all:\n\tcc -o x src/*.c\n\ntest:\n\t$(MAKE) -C t\n"
+    facts = detect(tmp_path, tree)
+    by_command = {c.command: c for c in facts.commands}
+    assert by_command["cargo fmt --check"].scope == "Rust code only"
+    assert by_command["make test"].scope == ""
+    tests = [c for c in facts.commands if c.kind == "test"]
+    assert tests[0].command == "make test"  # the main language's command first
+    assert "Rust edition 2018 (Rust code only)" in facts.conventions
+
+    from repomind.exports.content import _commands
+    from repomind.memory.commands import render_commands
+
+    assert "- format (Rust code only): `cargo fmt --check`" in _commands(facts)
+    assert "- format (Rust code only): `cargo fmt --check` (Cargo.toml)" in render_commands(facts)
+
+    # the same files as the main language: nothing is scoped
+    tree |= {f"rust/m{i}.rs": "fn h() {}\n" for i in range(60)}
+    facts = detect(tmp_path, tree)
+    assert all(not c.scope for c in facts.commands)
+    assert "Rust edition 2018" in facts.conventions
+
+
+def test_dotnet_projects_in_test_data_are_not_the_projects_own(tmp_path: Path) -> None:
+    """bat keeps a .slnx among its syntax-highlighting samples; it is not a .NET project."""
+    tree: Tree = {
+        "Cargo.toml": '[package]\nname = "x"\nedition = "2021"\n',
+        "src/main.rs": "fn main() {}\n",
+        "tests/syntax-tests/source/XML/solution.slnx": "<Solution />\n",
+        "tests/syntax-tests/source/XML/console.csproj": "<Project />\n",
+        "tests/fixtures/app/App.csproj": "<Project />\n",
+    }
+    facts = detect(tmp_path, tree)
+    assert not [c for c in facts.commands if c.command.startswith("dotnet")]
+    tree["tests/App.Tests/App.Tests.csproj"] = "<Project />\n"  # a real test project
+    facts = detect(tmp_path, tree)
+    assert "dotnet test tests/App.Tests/App.Tests.csproj" in cmds(facts, "test")

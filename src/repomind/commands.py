@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import configparser
+import dataclasses
 import json
 import posixpath
 import re
@@ -60,6 +61,7 @@ class Command:
     command: str  # exactly as typed at the repo root
     source: str  # "Makefile:12", "package.json#scripts.lint", ".github/workflows/ci.yml:40"
     detail: str = ""  # short note, e.g. "runs: pytest -q; also in CI (...)"
+    scope: str = ""  # "Rust code only": the tool of a language that is a small part of the repo
 
 
 @dataclass(frozen=True, slots=True)
@@ -2385,9 +2387,16 @@ def _php_tools(ctx: _Ctx) -> None:
         ctx.tool("linter", "phpcs")
 
 
+# Deep inside a test folder, or in fixture/vendor folders: test data, not the project's own.
+_TEST_DATA = re.compile(r"(^|/)tests?/[^/]+/[^/]+/")
+
+
 def _dotnet(ctx: _Ctx) -> None:
-    all_solutions = [f for f in ctx.sorted_files if f.endswith((".sln", ".slnx"))]
-    all_projects = [f for f in ctx.sorted_files if f.endswith((".csproj", ".fsproj", ".vbproj"))]
+    own = [
+        f for f in ctx.sorted_files if not _SKIP_PACKAGE_DIRS.search(f) and not _TEST_DATA.search(f)
+    ]
+    all_solutions = [f for f in own if f.endswith((".sln", ".slnx"))]
+    all_projects = [f for f in own if f.endswith((".csproj", ".fsproj", ".vbproj"))]
     solutions = [f for f in all_solutions if "/" not in f]
     projects = [f for f in all_projects if "/" not in f]
     anywhere = all_solutions or all_projects
@@ -2800,12 +2809,140 @@ def _to_command(cand: _Cand) -> Command:
     return Command(cand.kind, cand.command, cand.source, detail)
 
 
-def _assemble(ctx: _Ctx) -> tuple[Command, ...]:
+def _assemble(ctx: _Ctx, minor: Mapping[str, str]) -> tuple[Command, ...]:
     merged = _merge(ctx.cands, ctx.ci)
     out: list[Command] = []
     for kind in KINDS:
-        of_kind = sorted((c for c in merged if c.kind == kind), key=_rank)
-        out.extend(_to_command(c) for c in of_kind[:MAX_PER_KIND])
+        scoped = [(c, _scope(c.command, minor)) for c in merged if c.kind == kind]
+        scoped.sort(key=lambda cs: (bool(cs[1]), _rank(cs[0])))  # the main language's first
+        out.extend(
+            dataclasses.replace(_to_command(c), scope=scope) for c, scope in scoped[:MAX_PER_KIND]
+        )
+    return tuple(out)
+
+
+# A toolchain's language: its commands and conventions are scoped when that language is a
+# small part of the repository (git's few Rust files next to its C and shell).
+MINOR_SHARE = 0.1
+_TOOL_LANGUAGES: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("cargo", "rustfmt", "rustup", "clippy-driver"), ("rust",)),
+    **dict.fromkeys(("go", "gofmt", "golangci-lint", "staticcheck"), ("go",)),
+    **dict.fromkeys(
+        (
+            "npm",
+            "npx",
+            "pnpm",
+            "yarn",
+            "bun",
+            "bunx",
+            "node",
+            "deno",
+            "tsc",
+            "eslint",
+            "prettier",
+            "jest",
+            "vitest",
+            "biome",
+        ),
+        ("javascript", "typescript", "tsx", "vue", "svelte"),
+    ),
+    **dict.fromkeys(
+        (
+            "python",
+            "python3",
+            "pytest",
+            "tox",
+            "nox",
+            "ruff",
+            "mypy",
+            "uv",
+            "poetry",
+            "hatch",
+            "pdm",
+            "black",
+            "isort",
+            "flake8",
+            "pyright",
+            "pip",
+            "pylint",
+            "maturin",
+        ),
+        ("python",),
+    ),
+    **dict.fromkeys(
+        ("mvn", "./mvnw", "mvnw", "gradle", "./gradlew", "gradlew"),
+        ("java", "kotlin", "scala", "groovy"),
+    ),
+    **dict.fromkeys(("bundle", "rake", "rspec", "rubocop", "ruby"), ("ruby",)),
+    **dict.fromkeys(("composer", "phpunit", "php", "phpstan", "vendor/bin/phpunit"), ("php",)),
+    "dotnet": ("csharp", "fsharp"),
+    "swift": ("swift",),
+    **dict.fromkeys(("dart", "flutter"), ("dart",)),
+    "mix": ("elixir",),
+}
+_LANGUAGE_NAMES = {
+    "rust": "Rust",
+    "go": "Go",
+    "javascript": "JavaScript/TypeScript",
+    "python": "Python",
+    "java": "JVM",
+    "ruby": "Ruby",
+    "php": "PHP",
+    "csharp": ".NET",
+    "swift": "Swift",
+    "dart": "Dart",
+    "elixir": "Elixir",
+}
+# Conventions that name their language first ("Rust edition 2021", "Go 1.22 (go.mod)").
+_CONVENTION_LANGUAGE = (
+    ("Rust ", "rust"),
+    ("Go ", "go"),
+    ("Python ", "python"),
+    ("Node", "javascript"),
+    ("TypeScript", "javascript"),
+    ("Java ", "java"),
+    ("Kotlin", "java"),
+    ("Ruby ", "ruby"),
+    ("PHP ", "php"),
+    (".NET", "csharp"),
+    ("C# ", "csharp"),
+)
+
+
+_CODE_LANGUAGES = frozenset(_EXT_LANG.values())
+
+
+def _minor_languages(counts: Mapping[str, int]) -> dict[str, str]:
+    """Toolchain language -> scope label, for each language family with some but under
+    MINOR_SHARE of the code files while another family leads."""
+    code = {lang: n for lang, n in counts.items() if lang in _CODE_LANGUAGES}
+    total = sum(code.values())
+    if not total:
+        return {}
+    top = max(code, key=lambda k: (code[k], k))
+    out: dict[str, str] = {}
+    for family in set(_TOOL_LANGUAGES.values()):
+        share = sum(counts.get(lang, 0) for lang in family) / total
+        if 0 < share < MINOR_SHARE and top not in family:  # none: nothing to tell apart
+            out[family[0]] = f"{_LANGUAGE_NAMES.get(family[0], family[0])} code only"
+    return out
+
+
+def _scope(command: str, minor: Mapping[str, str]) -> str:
+    tokens = _tokens(command)
+    if tokens[:1] == ["cd"] and "&&" in tokens:
+        tokens = tokens[tokens.index("&&") + 1 :]
+    if not tokens:
+        return ""
+    family = _TOOL_LANGUAGES.get(tokens[0])
+    return minor.get(family[0], "") if family else ""
+
+
+def _scoped_conventions(conventions: tuple[str, ...], minor: Mapping[str, str]) -> tuple[str, ...]:
+    out = []
+    for text in conventions:
+        language = next((lang for head, lang in _CONVENTION_LANGUAGE if text.startswith(head)), "")
+        out.append(f"{text} ({minor[language]})" if language in minor else text)
     return tuple(out)
 
 
@@ -2855,11 +2992,13 @@ def detect_project(
             step(ctx)
         except Exception as exc:  # safety net: odd repo content must never crash indexing
             ctx.warn(f"{step.__name__.strip('_')}: analysis failed ({type(exc).__name__}), partial")
+    counted = _languages(ctx, languages)
+    minor = _minor_languages(dict(counted))
     return ProjectFacts(
-        commands=_assemble(ctx),
-        languages=_languages(ctx, languages),
+        commands=_assemble(ctx, minor),
+        languages=counted,
         frameworks=tuple(sorted(ctx.frameworks)),
         package_managers=tuple(sorted(ctx.pms)),
-        conventions=ctx.conventions(),
+        conventions=_scoped_conventions(ctx.conventions(), minor),
         warnings=tuple(sorted(ctx.warnings)),
     )

@@ -53,7 +53,8 @@ def _commands(facts: ProjectFacts) -> list[str]:
     lines: list[str] = []
     for kind in KIND_ORDER:
         for command in [c for c in facts.commands if c.kind == kind][:PER_KIND]:
-            lines.append(f"- {kind}: `{command.command}`")
+            label = f"{kind} ({command.scope})" if command.scope else kind
+            lines.append(f"- {label}: `{command.command}`")
     return lines
 
 

@@ -22,7 +22,8 @@ def render_commands(facts: ProjectFacts) -> str:
     for kind in sorted(by_kind, key=lambda k: (KIND_ORDER.index(k) if k in KIND_ORDER else 99, k)):
         for command in by_kind[kind][:PER_KIND]:
             note = f" — {command.detail}" if command.detail else ""
-            lines.append(f"- {kind}: `{command.command}` ({command.source}){note}")
+            label = f"{kind} ({command.scope})" if command.scope else kind
+            lines.append(f"- {label}: `{command.command}` ({command.source}){note}")
     if facts.conventions:
         lines += ["", "## Conventions", ""]
         lines += [f"- {c}" for c in facts.conventions]
