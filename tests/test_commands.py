@@ -960,8 +960,8 @@ def test_gradle_cmake_dotnet(tmp_path: Path) -> None:
         ("build", "cmake -S . -B build && cmake --build build", "CMakeLists.txt"),
         ("build", "./gradlew build", "build.gradle.kts"),
         ("test", "dotnet test", "App.sln"),
-        ("test", "ctest --test-dir build", "CMakeLists.txt"),
         ("test", "./gradlew test", "build.gradle.kts"),
+        ("test", "ctest --test-dir build", "CMakeLists.txt"),
         ("test", "./gradlew :app:test", "settings.gradle.kts"),
         ("test", "./gradlew :lib:test", "settings.gradle.kts"),
         ("format", "dotnet format --verify-no-changes", "App.sln"),
@@ -1114,8 +1114,8 @@ def test_justfile_and_taskfile(tmp_path: Path) -> None:
         ("test", "task test", "Taskfile.yml:3", "runs: go test ./..."),
         ("test", "just test", "justfile:8", "runs: pytest {{args}}"),
         ("lint", "task lint", "Taskfile.yml:7", "runs: golangci-lint run"),
+        ("lint", "just lint", "justfile:18", "runs: ruff check ."),  # named for its kind
         ("lint", "task ci", "Taskfile.yml:10", "runs: task lint"),
-        ("lint", "just lint", "justfile:18", "runs: ruff check ."),
         ("format", "task fmt", "Taskfile.yml:17", "runs: gofmt -w ."),
         ("format", "just fmt-check", "justfile:23", "runs: ruff format --check ."),
         ("other", "just default", "justfile:5", "runs: just --list"),
@@ -1191,7 +1191,9 @@ def test_pre_commit_hooks(tmp_path: Path) -> None:
 def test_ci_run_line_recognition(
     tmp_path: Path, line: str, expected: tuple[str, str] | None
 ) -> None:
-    facts = detect(tmp_path, {".github/workflows/ci.yml": workflow(f"- run: '{line}'")})
+    tree: Tree = {".github/workflows/ci.yml": workflow(f"- run: '{line}'")}
+    tree["gradlew"] = "#!/bin/sh\n"  # a program run by path must be in the repository
+    facts = detect(tmp_path, tree)
     got = [(c.kind, c.command) for c in facts.commands]
     assert got == ([expected] if expected else [])
     if expected:
@@ -1218,6 +1220,8 @@ def test_ci_multiline_run_with_cd_and_continuations(tmp_path: Path) -> None:
                         --maxfail=1
                       cargo build --locked
             """,
+            "web/README.md": "",  # CI may only cd into folders the repository has
+            "api/README.md": "",
         },
     )
     assert rows(facts) == [
@@ -1412,8 +1416,8 @@ def test_ci_commands_scoped_to_a_package_do_not_confirm_root_commands(tmp_path: 
         },
     )
     assert rows(facts, "test") == [
+        ("test", "cargo test", "Cargo.toml"),  # not confirmed by the -p other run
         ("test", "cargo test -p other --verbose", ".github/workflows/ci.yml:4"),
-        ("test", "cargo test", "Cargo.toml"),
     ]
     assert rows(facts, "build") == [
         ("build", "pnpm run build", "package.json#scripts.build"),
@@ -1609,3 +1613,45 @@ def test_dotnet_projects_in_test_data_are_not_the_projects_own(tmp_path: Path) -
     tree["tests/App.Tests/App.Tests.csproj"] = "<Project />\n"  # a real test project
     facts = detect(tmp_path, tree)
     assert "dotnet test tests/App.Tests/App.Tests.csproj" in cmds(facts, "test")
+
+
+def test_placeholder_scripts_are_not_commands(tmp_path: Path) -> None:
+    scripts = {
+        "test": 'echo "Error: no test specified" && exit 1',  # what npm init writes
+        "bench": "echo \"Error: Benchmarks have been moved to '/benchmarks'\" && exit 1",
+        "lint": "eslint . || exit 1",
+        "build": "tsc",
+    }
+    facts = detect(
+        tmp_path,
+        {"package.json": json.dumps({"scripts": scripts}), "package-lock.json": "{}"},
+    )
+    commands = [c.command for c in facts.commands]
+    assert "npm test" not in commands and "npm run bench" not in commands
+    assert "npm run lint" in commands and "npm run build" in commands
+
+
+def test_ci_lines_running_downloaded_programs_and_cpp_solutions_are_not_commands(
+    tmp_path: Path,
+) -> None:
+    """zstd: CI runs a shellcheck it downloaded; build/VS2008/zstd.sln holds C++ projects."""
+    facts = detect(
+        tmp_path,
+        {
+            "Makefile": "test:\n\t./tests/run.sh\n",
+            "tests/run.sh": "true\n",
+            "build/VS2008/zstd.sln": "Microsoft Visual Studio Solution File\n",
+            "build/VS2008/zstd/zstd.vcproj": "<VisualStudioProject />\n",
+            "composer.json": json.dumps({"name": "a/b"}),
+            ".github/workflows/ci.yml": workflow(
+                "- run: shellcheck-v0.7.1/shellcheck --shell=sh tests/run.sh",
+                "- run: ./tests/run.sh --lint",
+                "- run: vendor/bin/phpunit",
+                "- run: cd beanstalkd-1.13 && make test",
+            ),
+        },
+    )
+    commands = [c.command for c in facts.commands]
+    assert not any("shellcheck-v0.7.1" in c or "beanstalkd" in c for c in commands)
+    assert not any(c.startswith("dotnet") for c in commands)
+    assert "vendor/bin/phpunit" in commands or "composer test" in " ".join(commands)

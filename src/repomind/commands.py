@@ -1902,12 +1902,17 @@ def _workspace_command(pm: str, package: str, directory: str, name: str) -> str:
     return f"npm {verb} -w {package}"
 
 
+# A script that only says it does not work: npm init's `echo "Error: no test specified" &&
+# exit 1`, or "moved to /docs" placeholders. Telling an agent to run it helps nobody.
+_STUB_SCRIPT = re.compile(r"^\s*echo\b[^&|;]*(?:&&|;)\s*exit\s+[1-9]\d*\s*$")
+
+
 def _js_scripts(manifest: dict[str, Any]) -> list[tuple[str, str]]:
     scripts = _dict(manifest.get("scripts"))
     names = set(scripts)
     out = []
     for name, body in sorted(scripts.items()):
-        if not isinstance(body, str) or name in _LIFECYCLE:
+        if not isinstance(body, str) or name in _LIFECYCLE or _STUB_SCRIPT.match(body):
             continue
         hook = re.match(r"(pre|post)(.+)", name)
         if hook and hook.group(2) in names:
@@ -2400,8 +2405,8 @@ def _dotnet(ctx: _Ctx) -> None:
     solutions = [f for f in all_solutions if "/" not in f]
     projects = [f for f in all_projects if "/" not in f]
     anywhere = all_solutions or all_projects
-    if not anywhere:
-        return
+    if not all_projects:
+        return  # a solution of C++ projects only (zstd's build/VS2008): not .NET
     if len(solutions) == 1 or (not solutions and len(projects) == 1):
         target, source = "", (solutions or projects)[0]
     else:
@@ -2502,10 +2507,25 @@ def _ci_step(ctx: _Ctx, rel: str, step: dict[str, yaml.Node], workdir: str) -> N
             if "${{" in segment or "${{" in cwd or segment.startswith("#"):
                 continue
             found = _tool_kind(toks)
-            if found is None:
+            if found is None or _fetched_in_ci(ctx, cwd, toks):
                 continue
             command = f"cd {cwd} && {segment}" if cwd else segment
             ctx.ci.append(_Cand(found, command, f"{rel}:{line_no}", root=not cwd, from_ci=True))
+
+
+def _fetched_in_ci(ctx: _Ctx, cwd: str, toks: list[str]) -> bool:
+    """`shellcheck-v0.7.1/shellcheck …`: a program run by path that the repository does not
+    hold was downloaded by an earlier CI step; a developer cannot run the line as it is."""
+    if cwd and not cwd.startswith("$") and not ctx.has_dir(cwd):
+        return True  # `cd beanstalkd-1.13 && make`: a folder an earlier step unpacked
+    program = toks[0] if toks else ""
+    if "/" not in program or program.startswith(("/", "~", "$")):
+        return False
+    rel = posixpath.normpath(posixpath.join(cwd, program))
+    top = rel.split("/", 1)[0]
+    if top in ("node_modules", "vendor"):  # installed by the package manager, as locally
+        return False
+    return not ctx.has(rel) and top not in ctx.dirs
 
 
 def _chdir(cwd: str, target: str) -> str:
@@ -2768,9 +2788,9 @@ def _rank(cand: _Cand) -> tuple[Any, ...]:
     return (
         0 if cand.root else 1,
         cand.tier,
+        0 if _canonical(cand) else 1,  # `npm test` is the test command, whatever CI runs
         ci_rank,
         path,
-        0 if _canonical(cand) else 1,
         line,
         frag,
         _natural(cand.command),
