@@ -955,17 +955,18 @@ def test_gradle_cmake_dotnet(tmp_path: Path) -> None:
             '<ItemGroup><PackageReference Include="xunit" /></ItemGroup></Project>',
         },
     )
+    # the only code is Kotlin (the Gradle scripts): Gradle's and tool-less commands lead
     assert rows(facts) == [
-        ("build", "dotnet build", "App.sln"),
         ("build", "cmake -S . -B build && cmake --build build", "CMakeLists.txt"),
         ("build", "./gradlew build", "build.gradle.kts"),
-        ("test", "dotnet test", "App.sln"),
+        ("build", "dotnet build", "App.sln"),
         ("test", "./gradlew test", "build.gradle.kts"),
         ("test", "ctest --test-dir build", "CMakeLists.txt"),
         ("test", "./gradlew :app:test", "settings.gradle.kts"),
         ("test", "./gradlew :lib:test", "settings.gradle.kts"),
-        ("format", "dotnet format --verify-no-changes", "App.sln"),
+        ("test", "dotnet test", "App.sln"),
         ("format", "./gradlew spotlessCheck", "build.gradle.kts"),
+        ("format", "dotnet format --verify-no-changes", "App.sln"),
         ("run", "./gradlew bootRun", "build.gradle.kts"),
         ("install", "dotnet restore", "App.sln"),
     ]
@@ -1655,3 +1656,34 @@ def test_ci_lines_running_downloaded_programs_and_cpp_solutions_are_not_commands
     assert not any("shellcheck-v0.7.1" in c or "beanstalkd" in c for c in commands)
     assert not any(c.startswith("dotnet") for c in commands)
     assert "vendor/bin/phpunit" in commands or "composer test" in " ".join(commands)
+
+
+def test_elixir_mix_project_leads_over_its_small_javascript_client(tmp_path: Path) -> None:
+    """Phoenix: an Elixir project whose package.json is its JS client."""
+    tree: Tree = {f"lib/m{i}.ex": "defmodule M do\nend\n" for i in range(30)}
+    tree |= {f"test/m{i}_test.exs": "" for i in range(20)}
+    tree |= {f"assets/js/c{i}.js": "" for i in range(8)}
+    tree["mix.exs"] = textwrap.dedent(
+        """\
+        defmodule Phoenix.MixProject do
+          @elixir_requirement "~> 1.15"
+          def project do
+            [app: :phoenix, elixir: @elixir_requirement, deps: deps()]
+          end
+          defp deps do
+            [{:plug, "~> 1.14"}, {:credo, "~> 1.7", only: :dev}]
+          end
+        end
+        """
+    )
+    tree["installer/mix.exs"] = "defmodule Installer.MixProject do\nend\n"
+    tree["package.json"] = json.dumps({"scripts": {"test": "jest"}})
+    tree["package-lock.json"] = "{}"
+    facts = detect(tmp_path, tree)
+    assert cmds(facts, "test")[:2] == ["mix test", "cd installer && mix test"]
+    assert "npm test" in cmds(facts, "test")
+    assert cmds(facts, "lint")[0] == "mix credo"
+    assert "mix format --check-formatted" in cmds(facts, "format")
+    assert "mix deps.get" in cmds(facts, "install")
+    assert "Elixir ~> 1.15 (mix.exs)" in facts.conventions
+    assert "plug" in facts.frameworks and "mix" in facts.package_managers

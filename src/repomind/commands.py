@@ -2201,6 +2201,38 @@ def _go_mod_facts(ctx: _Ctx, text: str, *, root: bool = True) -> None:
         ctx.convention(_C_VERSION, f"Go {version.group(1)} (go.mod)")
 
 
+def _mix(ctx: _Ctx) -> None:
+    """Elixir: mix.exs at the root (and mix projects one folder down, like Phoenix's)."""
+    nested = [_parent(f) for f in ctx.named("mix.exs", max_depth=1) if "/" in f]
+    text = ctx.text("mix.exs") if ctx.has("mix.exs") else None
+    if text is None and not nested:
+        return
+    ctx.pms.add("mix")
+    if text is not None:
+        ctx.add("install", "mix deps.get", "mix.exs")
+        ctx.add("build", "mix compile", "mix.exs")
+        ctx.add("test", "mix test", "mix.exs")
+        ctx.add("format", "mix format --check-formatted", "mix.exs")
+        if re.search(r"\{:credo\b", text):
+            ctx.add("lint", "mix credo", "mix.exs")
+            ctx.tool("linter", "credo")
+        if re.search(r"\{:dialyxir\b", text):
+            ctx.add("typecheck", "mix dialyzer", "mix.exs")
+        for dep, name in (("phoenix", "phoenix"), ("ecto", "ecto"), ("plug", "plug")):
+            if re.search(rf"\{{:{dep}\b", text):
+                ctx.frameworks.add(name)
+        requirement = re.search(r'\belixir:\s*"([^"]+)"', text)
+        if requirement is None:  # `elixir: @elixir_requirement`
+            attribute = re.search(r"\belixir:\s*@(\w+)", text)
+            requirement = attribute and re.search(
+                rf'^\s*@{attribute.group(1)}\s+"([^"]+)"', text, re.M
+            )
+        if requirement:
+            ctx.convention(_C_VERSION, f"Elixir {requirement.group(1)} (mix.exs)")
+    for directory in nested[:_MAX_PACKAGES]:
+        ctx.add("test", f"cd {directory} && mix test", f"{directory}/mix.exs", root=False)
+
+
 # ---------------------------------------------------------------------------
 # JVM, CMake, Ruby, PHP, .NET
 # ---------------------------------------------------------------------------
@@ -2829,14 +2861,22 @@ def _to_command(cand: _Cand) -> Command:
     return Command(cand.kind, cand.command, cand.source, detail)
 
 
-def _assemble(ctx: _Ctx, minor: Mapping[str, str]) -> tuple[Command, ...]:
+def _assemble(ctx: _Ctx, main: str, minor: Mapping[str, str]) -> tuple[Command, ...]:
+    """Per kind: commands of the main language's tools (or of none: make, just) first, then
+    other languages', then those of a language that is a small part of the repository."""
     merged = _merge(ctx.cands, ctx.ci)
     out: list[Command] = []
     for kind in KINDS:
-        scoped = [(c, _scope(c.command, minor)) for c in merged if c.kind == kind]
-        scoped.sort(key=lambda cs: (bool(cs[1]), _rank(cs[0])))  # the main language's first
+        ranked = []
+        for cand in (c for c in merged if c.kind == kind):
+            family = _family(cand.command)
+            scope = minor.get(family[0], "") if family else ""
+            order = 0 if not (main and family) or main in family else (2 if scope else 1)
+            ranked.append((order, _rank(cand), cand, scope))
+        ranked.sort(key=lambda r: r[:2])
         out.extend(
-            dataclasses.replace(_to_command(c), scope=scope) for c, scope in scoped[:MAX_PER_KIND]
+            dataclasses.replace(_to_command(cand), scope=scope)
+            for _, _, cand, scope in ranked[:MAX_PER_KIND]
         )
     return tuple(out)
 
@@ -2948,14 +2988,19 @@ def _minor_languages(counts: Mapping[str, int]) -> dict[str, str]:
     return out
 
 
-def _scope(command: str, minor: Mapping[str, str]) -> str:
+def _main_language(counts: Mapping[str, int]) -> str:
+    code = {lang: n for lang, n in counts.items() if lang in _CODE_LANGUAGES}
+    return max(code, key=lambda k: (code[k], k)) if code else ""
+
+
+def _family(command: str) -> tuple[str, ...] | None:
+    """The languages of the tool a command runs (`cd web && npm test`: JavaScript's)."""
     tokens = _tokens(command)
     if tokens[:1] == ["cd"] and "&&" in tokens:
         tokens = tokens[tokens.index("&&") + 1 :]
     if not tokens:
-        return ""
-    family = _TOOL_LANGUAGES.get(tokens[0])
-    return minor.get(family[0], "") if family else ""
+        return None
+    return _TOOL_LANGUAGES.get(tokens[0]) or _TOOL_LANGUAGES.get(posixpath.basename(tokens[0]))
 
 
 def _scoped_conventions(conventions: tuple[str, ...], minor: Mapping[str, str]) -> tuple[str, ...]:
@@ -2984,6 +3029,7 @@ _STEPS: tuple[Callable[[_Ctx], None], ...] = (
     _python_build_install,
     _cargo,
     _go,
+    _mix,
     _maven,
     _gradle,
     _cmake,
@@ -3013,9 +3059,12 @@ def detect_project(
         except Exception as exc:  # safety net: odd repo content must never crash indexing
             ctx.warn(f"{step.__name__.strip('_')}: analysis failed ({type(exc).__name__}), partial")
     counted = _languages(ctx, languages)
-    minor = _minor_languages(dict(counted))
+    # Which language leads is judged on every file by extension: the index's counts cover
+    # only the languages it parses (not Elixir, say).
+    by_extension = _count_languages(ctx.sorted_files)
+    minor = _minor_languages(by_extension)
     return ProjectFacts(
-        commands=_assemble(ctx, minor),
+        commands=_assemble(ctx, _main_language(by_extension), minor),
         languages=counted,
         frameworks=tuple(sorted(ctx.frameworks)),
         package_managers=tuple(sorted(ctx.pms)),
