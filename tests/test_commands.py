@@ -1179,6 +1179,8 @@ def test_pre_commit_hooks(tmp_path: Path) -> None:
         ("bundle exec rspec --format progress", ("test", "bundle exec rspec --format progress")),
         ("tox -e lint", ("lint", "tox -e lint")),
         ("pytest --junitxml=out.xml | tee log.txt", ("test", "pytest --junitxml=out.xml")),
+        ("swift test -c debug 2>&1", ("test", "swift test -c debug")),
+        ("go vet ./... > vet.log 2> err.log", ("lint", "go vet ./...")),
         # setup noise and unrecognised commands are skipped
         ("pip install -e .[test]", None),
         ("npm ci", None),

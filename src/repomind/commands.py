@@ -553,9 +553,13 @@ def _segments(line: str) -> list[str]:
     out = []
     for part in re.split(r"\s*(?:&&|;)\s*", line):
         part = re.split(r"\s\|\|?\s", f" {part} ")[0].strip()
+        part = _REDIRECTS.sub("", part).strip()  # `swift test 2>&1`: where CI keeps output
         if part:
             out.append(part)
     return out
+
+
+_REDIRECTS = re.compile(r"(?:\s+(?:\d?>>?|&>|<)\s*(?:&\d|[^\s&|;<>]+))+\s*$")
 
 
 _ENV_ASSIGN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=.*")
