@@ -52,8 +52,8 @@ class RelatedWeights:
     path_near: float = 0.0
     content: float = 0.5  # BM25 of this file's frequent words in the candidate's text
     sessions: float = 2.0  # edited together for one task in agent sessions (lessons.md);
-    # not fitted (replayed history has no sessions): one session weighs like a partner in half
-    # of the file's commits, two or more like one in all of them
+    # not fitted (replayed history has no sessions): one session weighs like a partner in a
+    # quarter of the file's commits (4.0 × 0.25), two or more like one in half of them
     churn: float = 0.25  # busy files are more often part of a change
     recent_change: float = 0.25  # ...and so are recently changed ones
 
