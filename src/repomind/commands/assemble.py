@@ -313,10 +313,10 @@ def detect_project(
             step(ctx)
         except Exception as exc:  # safety net: odd repo content must never crash indexing
             ctx.warn(f"{step.__name__.strip('_')}: analysis failed ({type(exc).__name__}), partial")
-    counted = _languages(ctx, languages)
     # Which language leads is judged on every file by extension: the index's counts cover
     # only the languages it parses (not Elixir, say).
     by_extension = _count_languages(ctx.sorted_files)
+    counted = _languages(by_extension if languages is None else languages)
     minor = _minor_languages(by_extension)
     return ProjectFacts(
         commands=_assemble(ctx, _main_language(by_extension), minor),

@@ -225,7 +225,6 @@ def _count_languages(files: Iterable[str]) -> dict[str, int]:
     return dict(counts)
 
 
-def _languages(ctx: _Ctx, languages: Mapping[str, int] | None) -> tuple[tuple[str, int], ...]:
-    counts = dict(languages) if languages is not None else _count_languages(ctx.sorted_files)
+def _languages(counts: Mapping[str, int]) -> tuple[tuple[str, int], ...]:
     items = [(str(k), int(v)) for k, v in counts.items() if isinstance(v, int) and v > 0]
     return tuple(sorted(items, key=lambda kv: (-kv[1], kv[0])))
