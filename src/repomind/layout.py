@@ -33,6 +33,11 @@ class Layout:
         return self.base / "memory"
 
     @property
+    def lessons(self) -> Path:
+        """What `repomind reflect` learned (memory.lessons.LESSONS)."""
+        return self.memory / "lessons.md"
+
+    @property
     def wiki(self) -> Path:
         return self.base / "wiki"
 

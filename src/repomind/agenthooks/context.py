@@ -230,7 +230,9 @@ def relevant_lessons(root: Path, files: set[str], prompt: str, limit: int = 3) -
     """Lessons citing one of `files`, or about running what the prompt asks to run."""
     import re
 
-    if not (root / ".repomind" / "memory" / "lessons.md").exists():
+    from repomind.layout import Layout
+
+    if not Layout(root).lessons.exists():
         return []  # most repositories: no import, no parse
     from repomind.reflect.verify import lessons_for_agents
 

@@ -209,10 +209,11 @@ SHOWN_AT_ONCE = ("correction", "command")  # other kinds must recur before agent
 def current_lessons(root: Path) -> list[Entry]:
     """The entries of the repository's lessons.md; none when it is missing or unreadable."""
     from repomind.errors import UsageError
-    from repomind.memory.lessons import LESSONS, read_lessons
+    from repomind.layout import Layout
+    from repomind.memory.lessons import read_lessons
 
     try:
-        return read_lessons(root / ".repomind" / "memory" / LESSONS).entries
+        return read_lessons(Layout(root).lessons).entries
     except (UsageError, OSError, UnicodeDecodeError):
         return []
 

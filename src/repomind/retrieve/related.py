@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from repomind.errors import UsageError
+from repomind.layout import Layout
 from repomind.retrieve.testpairs import is_test_pair, split_name, subject_stem
 from repomind.store import Store
 
@@ -118,7 +119,7 @@ def _add_sessions(
 ) -> None:
     """Files agents edited together with this one for one task (`repomind reflect`'s co-edit
     lessons), however few commits recorded it."""
-    if not (root / ".repomind" / "memory" / "lessons.md").is_file():
+    if not Layout(root).lessons.is_file():
         return
     from repomind.reflect.verify import current_lessons
 
