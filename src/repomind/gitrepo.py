@@ -338,9 +338,7 @@ def _add_worktree(root: Path, tree: Path, commit: str) -> None:
         first = exc
     # Some file contents are missing (a partial clone offline, a damaged object store): check
     # out every file that can be read and leave the rest missing, as if deleted.
-    _git_ok(root, "worktree", "remove", "--force", str(tree))
-    shutil.rmtree(tree, ignore_errors=True)
-    _git_ok(root, "worktree", "prune")
+    _remove_worktree(root, tree, tree)  # what the failed checkout left; the temp dir stays
     try:
         git(
             root,
